@@ -1,0 +1,37 @@
+"""One exception family for the whole package; each error names its source file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KgError(Exception):
+    """Base of every error kg raises on purpose.
+
+    ``source`` is the input file the error is about (None for errors about
+    arguments or the build as a whole), so that a report can always say which
+    file failed and why.
+    """
+
+    def __init__(self, message: str, source: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = Path(source) if source is not None else None
+
+    def __str__(self) -> str:
+        return f"{self.source.name}: {self.message}" if self.source else self.message
+
+
+class ReadError(KgError):
+    """A file could not be read or its format is not supported."""
+
+
+class ParseError(KgError):
+    """A file was read but holds no recognisable publication."""
+
+
+class ValidationSetupError(KgError):
+    """The ontology or shapes could not be loaded (a packaging fault, not bad input)."""
+
+
+class UsageError(KgError):
+    """The command line asked for something impossible (bad path, bad option)."""

@@ -1,0 +1,69 @@
+"""Every IRI of the graph is minted here.
+
+Publications are named by their official identifier under
+officielebekendmakingen (which resolves on the web). Everything else lives
+under one configurable base, flat: ``{base}vraag/ah-tk-20182019-3878-6``, not
+nested per publication, because rdflib's Turtle writer turns quadratic when
+each publication is a namespace of its own (shared/docs/performance.md).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import URIRef
+
+PUBLICATION_BASE = "https://zoek.officielebekendmakingen.nl/"
+DEFAULT_BASE = "https://w3id.org/kamervragen/id/"
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by hyphens: "Van der Wal-Zeggelink" -> "van-der-wal-zeggelink"."""
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s)
+    return s.strip("-") or "x"
+
+
+class IriMinter:
+    """Mints the IRIs of one build; ``base`` is the namespace for people,
+    parties, offices, questions, answers, footnotes and citations."""
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def _local(self, kind: str, key: str) -> URIRef:
+        return URIRef(f"{self.base}{kind}/{key}")
+
+    @staticmethod
+    def publication(identifier: str) -> URIRef:
+        return URIRef(PUBLICATION_BASE + identifier)
+
+    def vraag(self, identifier: str, nummer: int) -> URIRef:
+        return self._local("vraag", f"{identifier}-{nummer}")
+
+    def antwoord(self, identifier: str, volgnummer: int) -> URIRef:
+        return self._local("antwoord", f"{identifier}-{volgnummer}")
+
+    def voetnoot(self, identifier: str, nummer: int) -> URIRef:
+        return self._local("voetnoot", f"{identifier}-{nummer}")
+
+    def verwijzing(self, identifier: str, volgnummer: int) -> URIRef:
+        return self._local("verwijzing", f"{identifier}-{volgnummer}")
+
+    def kamerlid(self, achternaam: str, fractie: str | None) -> URIRef:
+        # Surname plus party keeps the several members called "Van Dijk" apart.
+        key = slug(achternaam) + (f"-{slug(fractie)}" if fractie else "")
+        return self._local("kamerlid", key)
+
+    def bewindspersoon(self, achternaam: str) -> URIRef:
+        return self._local("bewindspersoon", slug(achternaam))
+
+    def fractie(self, naam: str) -> URIRef:
+        return self._local("fractie", slug(naam))
+
+    def ambt(self, label: str) -> URIRef:
+        return self._local("ambt", slug(label))
+
+    def ministerie(self, portefeuille: str) -> URIRef:
+        return self._local("ministerie", slug(portefeuille))

@@ -1,0 +1,86 @@
+"""Readers: one module per input format behind one small interface.
+
+A reader turns a file into a ``kg.model.SourceText``. ``read(path)`` picks the
+reader by the file's suffix (``READERS``); adding a format means adding one
+module with a ``Reader`` and one line in ``_REGISTRY``.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+from pathlib import Path
+from typing import Protocol
+
+from kg.errors import ReadError
+from kg.model import SourceText
+
+
+class Reader(Protocol):
+    """Turns one file of its format into a SourceText; raises ReadError."""
+
+    name: str
+
+    def read(self, path: Path) -> SourceText: ...
+
+
+# suffix -> (module, class); modules are imported on first use so that the
+# PDF library is loaded only when a PDF is read.
+_REGISTRY: dict[str, tuple[str, str]] = {
+    ".txt": ("kg.read.text", "TextReader"),
+    ".text": ("kg.read.text", "TextReader"),
+    ".md": ("kg.read.text", "MarkdownReader"),
+    ".markdown": ("kg.read.text", "MarkdownReader"),
+    ".pdf": ("kg.read.pdf", "PdfReader"),
+    ".html": ("kg.read.html", "HtmlReader"),
+    ".htm": ("kg.read.html", "HtmlReader"),
+    ".xml": ("kg.read.xml", "XmlReader"),
+    ".docx": ("kg.read.docx", "DocxReader"),
+}
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_REGISTRY))
+
+# Words in a file name that say the source is cut short.
+_TRUNCATED_NAME = re.compile(r"\.(truncated|partial|excerpt)\b|[-_.](partial|excerpt|truncated)[-_.]", re.I)
+
+
+def reader_for(path: Path) -> Reader:
+    try:
+        module_name, class_name = _REGISTRY[path.suffix.lower()]
+    except KeyError:
+        raise ReadError(
+            f"unsupported file type {path.suffix or '(none)'}; kg reads {', '.join(SUPPORTED_SUFFIXES)}", path
+        ) from None
+    module = importlib.import_module(module_name)
+    return getattr(module, class_name)()
+
+
+def read(path: Path) -> SourceText:
+    """Read one file with the reader for its format."""
+    return reader_for(path).read(path)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def name_says_truncated(path: Path) -> bool:
+    return bool(_TRUNCATED_NAME.search(path.name))
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """Decode text bytes: UTF-8 (with or without BOM), else Windows-1252, the
+    two encodings Dutch government text files come in."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("text is neither UTF-8 nor Windows-1252", path)
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"cannot read file: {exc.strerror or exc}", path) from exc
