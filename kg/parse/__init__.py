@@ -1,0 +1,12 @@
+"""Parse stage: from a reader's SourceText to the typed Publication.
+
+``clean`` makes clean lines of extracted text, ``body`` finds the question and
+answer blocks, ``header`` reads the masthead and the "Vragen van" / "Antwoord
+van" paragraphs, ``citations`` finds citations of official publications, and
+``publication.parse`` puts them together.
+"""
+from __future__ import annotations
+
+from kg.parse.publication import parse
+
+__all__ = ["parse"]

@@ -1,0 +1,262 @@
+"""From a reader's SourceText to a Publication: the parse stage's entry point."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kg.errors import ParseError
+from kg.model import (
+    DOCUMENT,
+    Antwoord,
+    Citation,
+    CitationSoort,
+    DocumentSoort,
+    Footnote,
+    Kamer,
+    Location,
+    Publication,
+    SourceText,
+    Vraag,
+    WebLink,
+)
+from kg.parse.body import Block, paragraphs_as_questions, segment
+from kg.parse.citations import find_citations, find_web_links
+from kg.parse.clean import CleanText, clean, identifiers_in_furniture, join_lines
+from kg.parse.header import Header, parse_header, vergaderjaar_of
+
+_MARK = re.compile(r"\[\^(\d{1,3})\]")
+_IDENTIFIER_NAME = re.compile(
+    r"^((?:ah|kv)-(?:tk|ek)-[0-9]{4}(?:[0-9]{4}-\d+|Z\d{5})|tk-\d{4}D\d{5}|kst-[\w-]+)", re.I
+)
+_DELAY = re.compile(r"niet\s+binnen\s+de\s+gebruikelijke\s+termijn", re.I)
+
+
+def parse(source: SourceText) -> Publication:
+    """Parse one publication. Raises ParseError when the text holds no
+    recognisable question, answer or notice."""
+    text = clean(source)
+    body = segment(list(text.lines))
+    header = parse_header(body.header_lines)
+    warnings = list(source.warnings) + list(text.warnings) + header.warnings
+
+    blocks = body.blocks
+    if not blocks and header.vragenstellers and not header.mondeling:
+        blocks = paragraphs_as_questions(_after_title(body.header_lines))
+        if blocks:
+            warnings.append(
+                f"the {len(blocks)} questions are not numbered in the source; they were numbered 1-{len(blocks)} in order"
+            )
+
+    soort = _soort(header, blocks, text)
+    identifier = _identifier(header, text, source.path, soort)
+    if identifier is None:
+        raise ParseError(
+            "no publication found: neither an Aanhangsel or question header nor numbered questions", source.path
+        )
+
+    vragen, antwoorden, closing, locations = _questions_and_answers(blocks, warnings)
+    footnotes = tuple(
+        Footnote(f.number, f.text, locations.get(f.number, DOCUMENT)) for f in sorted(text.footnotes, key=lambda f: f.number)
+    )
+    citations, links = _citations(header, vragen, antwoorden, closing, footnotes, identifier)
+
+    vergaderjaar = header.vergaderjaar
+    if vergaderjaar is None and identifier.startswith("ah-") and (header.ontvangen or header.ingezonden):
+        vergaderjaar = vergaderjaar_of(header.ontvangen or header.ingezonden)  # type: ignore[arg-type]
+    if source.truncated:
+        warnings.append("the source is cut short (its file name says so): facts after the cut are unknown, not absent")
+    _check_numbering(vragen, antwoorden, soort, source.truncated, warnings)
+
+    return Publication(
+        identifier=identifier,
+        soort=soort,
+        source_path=source.path,
+        source_format=source.format,
+        source_sha256=source.sha256,
+        kamer=header.kamer or Kamer.TWEEDE_KAMER,
+        vergaderjaar=vergaderjaar,
+        nummer=header.nummer if identifier.startswith("ah-") else None,
+        zaaknummer=header.zaaknummer or _zaak_of(identifier),
+        onderwerp=header.onderwerp,
+        ingezonden=header.ingezonden,
+        ontvangen=header.ontvangen,
+        vragenstellers=header.vragenstellers,
+        mondeling=header.mondeling,
+        gericht_aan=header.gericht_aan,
+        beantwoord_door=header.beantwoord_door,
+        mede_namens=header.mede_namens,
+        vragen=vragen,
+        antwoorden=antwoorden,
+        footnotes=footnotes,
+        citations=citations,
+        links=links,
+        truncated=source.truncated,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _after_title(lines: list[str]) -> list[str]:
+    """Lines after the "Vragen van ... over ..." paragraph: it ends with its
+    "(ingezonden ...)" date, or, where the date stands before it, with its
+    own line."""
+    for i, line in enumerate(lines):
+        if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen van", line):
+            for j in range(i, min(i + 8, len(lines))):
+                if "ingezonden" in lines[j]:
+                    return lines[j + 1 :]
+            return lines[i + 1 :]
+    return lines
+
+
+def _soort(header: Header, blocks: list[Block], text: CleanText) -> DocumentSoort:
+    if header.soort == "mededeling" or any(b.kind == "mededeling" for b in blocks):
+        return DocumentSoort.MEDEDELING
+    if header.soort == "antwoord" or any(b.kind == "antwoord" for b in blocks):
+        return DocumentSoort.ANTWOORD
+    if not blocks and _DELAY.search(" ".join(text.lines)):
+        return DocumentSoort.UITSTELBRIEF
+    return DocumentSoort.VRAGEN
+
+
+def _identifier(header: Header, text: CleanText, path: Path, soort: DocumentSoort) -> str | None:
+    """The official identifier: printed in the page footer; else built from
+    vergaderjaar and Aanhangsel number, or from the zaak number for questions;
+    else the file name when it is an identifier (pages saved under their
+    official name); else a name made from the file name."""
+    printed = identifiers_in_furniture(text.furniture)
+    if printed:
+        return printed[0]
+    kamer = "ek" if header.kamer == Kamer.EERSTE_KAMER else "tk"
+    if header.nummer is not None and header.aanhangsel:
+        jaar = header.vergaderjaar
+        if jaar is None and (header.ontvangen or header.ingezonden):
+            jaar = vergaderjaar_of(header.ontvangen or header.ingezonden)  # type: ignore[arg-type]
+        if jaar:
+            return f"ah-{kamer}-{jaar.replace('-', '')}-{header.nummer}"
+    if header.zaaknummer and soort == DocumentSoort.VRAGEN:
+        return f"kv-{kamer}-{header.zaaknummer}"
+    m = _IDENTIFIER_NAME.match(path.name)
+    if m:
+        return m.group(1)
+    if header.vragenstellers or header.beantwoord_door or soort == DocumentSoort.UITSTELBRIEF:
+        return "doc-" + re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return None
+
+
+def _zaak_of(identifier: str) -> str | None:
+    m = re.match(r"kv-(?:tk|ek)-(\d{4}Z\d{5})$", identifier)
+    return m.group(1) if m else None
+
+
+def _block_text(block: Block) -> str:
+    return join_lines(block.lines)
+
+
+def _questions_and_answers(
+    blocks: list[Block], warnings: list[str]
+) -> tuple[tuple[Vraag, ...], tuple[Antwoord, ...], list[tuple[str, str]], dict[int, Location]]:
+    """Questions and answers from the blocks, and where each footnote marker stands."""
+    vragen: dict[int, Vraag] = {}
+    antwoorden: list[Antwoord] = []
+    closing: list[tuple[str, str]] = []
+    locations: dict[int, Location] = {}
+    for block in blocks:
+        raw = _block_text(block)
+        text = _MARK.sub("", raw).strip()
+        text = re.sub(r"\s+([?.,;:])", r"\1", text)
+        if block.kind == "vraag":
+            shared = len(block.numbers) > 1
+            for n in block.numbers:
+                if n in vragen:
+                    warnings.append(f"question {n} is printed twice; the first is kept")
+                    continue
+                vragen[n] = Vraag(n, text, kop=block.numbers, tekst_gedeeld=shared)
+            loc = Location("vraag", block.numbers[0]) if block.numbers else DOCUMENT
+        elif block.kind == "antwoord":
+            antwoorden.append(Antwoord(len(antwoorden) + 1, block.numbers, text, afgeleid=block.inferred))
+            loc = Location("antwoord", len(antwoorden))
+        else:
+            closing.append((block.kind, raw))
+            loc = DOCUMENT
+        for m in _MARK.finditer(raw):
+            locations.setdefault(int(m.group(1)), loc)
+    # Questions that an answer names but whose heading was lost (a page
+    # boundary in a converted text) exist all the same; their text is unknown.
+    named = {n for a in antwoorden for n in a.vragen}
+    if vragen:
+        lost = sorted(n for n in named - set(vragen) if n < max(max(vragen), max(named, default=0)) + 1)
+        for n in lost:
+            vragen[n] = Vraag(n, "", kop=(n,))
+        if lost:
+            warnings.append(
+                f"the heading of question {', '.join(map(str, lost))} is missing from the text; "
+                "the question exists (its answer names it) but its text is unknown"
+            )
+    if any(v.tekst_gedeeld for v in vragen.values()):
+        groups = sorted({v.kop for v in vragen.values() if v.tekst_gedeeld})
+        warnings.append(
+            "grouped question headings ("
+            + ", ".join(f"{g[0]}-{g[-1]}" if g == tuple(range(g[0], g[-1] + 1)) else "/".join(map(str, g)) for g in groups)
+            + ") cannot be split into single questions reliably; each question of a group carries the group's text"
+        )
+    return tuple(vragen[n] for n in sorted(vragen)), tuple(antwoorden), closing, locations
+
+
+def _citations(
+    header: Header,
+    vragen: tuple[Vraag, ...],
+    antwoorden: tuple[Antwoord, ...],
+    closing: list[tuple[str, str]],
+    footnotes: tuple[Footnote, ...],
+    identifier: str,
+) -> tuple[tuple[Citation, ...], tuple[WebLink, ...]]:
+    """Every citation of an official publication, each where it stands."""
+    sources: list[tuple[str, CitationSoort, Location, int | None]] = []
+    if header.zie_ook:
+        sources.append((header.zie_ook, CitationSoort.ZIE_OOK, DOCUMENT, None))
+    if header.title_text:
+        sources.append((header.title_text, CitationSoort.KOP, DOCUMENT, None))
+    for v in vragen:
+        if v.kop and v.nummer != v.kop[0]:
+            continue  # a grouped text is cited once, from its first question
+        sources.append((v.tekst, CitationSoort.LOPENDE_TEKST, Location("vraag", v.nummer), None))
+    for a in antwoorden:
+        sources.append((a.tekst, CitationSoort.LOPENDE_TEKST, Location("antwoord", a.volgnummer), None))
+    for kind, text in closing:
+        sources.append((_MARK.sub("", text), CitationSoort.TOELICHTING, DOCUMENT, None))
+    for f in footnotes:
+        sources.append((f.text, CitationSoort.VOETNOOT, f.location, f.number))
+
+    own = {identifier}
+    citations: list[Citation] = []
+    links: list[WebLink] = []
+    for text, soort, location, footnote in sources:
+        for match in find_citations(text):
+            if match.identifier in own:
+                continue
+            citations.append(
+                Citation(match.identifier, match.citaat, soort, location, match.corrected_from, footnote)
+            )
+        if soort in (CitationSoort.VOETNOOT, CitationSoort.LOPENDE_TEKST, CitationSoort.TOELICHTING):
+            for url, _, _ in find_web_links(text):
+                links.append(WebLink(url, location, footnote))
+    return tuple(dict.fromkeys(citations)), tuple(dict.fromkeys(links))
+
+
+def _check_numbering(
+    vragen: tuple[Vraag, ...], antwoorden: tuple[Antwoord, ...], soort: DocumentSoort, truncated: bool, warnings: list[str]
+) -> None:
+    """Say where the numbering does not add up; never repair it by guessing."""
+    numbers = [v.nummer for v in vragen]
+    if numbers and numbers != list(range(1, len(numbers) + 1)):
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if missing:
+            warnings.append(f"questions {', '.join(map(str, missing))} are missing from the text (lost in extraction?)")
+    answered = [n for a in antwoorden for n in a.vragen]
+    if soort == DocumentSoort.ANTWOORD and vragen and not truncated:
+        unanswered = sorted(set(numbers) - set(answered))
+        if unanswered:
+            warnings.append(f"questions {', '.join(map(str, unanswered))} have no answer in the text")
+    unknown = sorted(set(answered) - set(numbers))
+    if unknown and vragen:
+        warnings.append(f"answers name questions {', '.join(map(str, unknown))} that are not in the text")
