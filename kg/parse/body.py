@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 # A heading: the word, optional "op vraag", then a list of numbers. The list
 # may use ",", "en", "t/m", "tot en met" and "-" between numbers.
-_NUMBERS = r"\d{1,3}(?:\s*(?:,|en|t/m|tot\s+en\s+met|[-–])\s*\d{1,3})*"
+# A lost comma ("Vraag 7, 8, 9 10 en 11") leaves plain space between two numbers.
+_NUMBERS = r"\d{1,3}(?:(?:\s*(?:,|en|t/m|tot\s+en\s+met|[-–])\s*|\s+)\d{1,3})*"
 VRAAG_HEADING = re.compile(rf"^\s*(?:Vraag|Vragen)\s+(?:nr\.?\s*)?(?P<nums>{_NUMBERS})\s*[:.]?\s*(?P<rest>.*)$")
 ANTWOORD_HEADING = re.compile(
     rf"^\s*(?:Antwoord(?:en)?)(?:\s+op)?(?:\s+(?:vraag|vragen))?\s*(?P<nums>{_NUMBERS})?\s*[:.]?\s*(?P<rest>.*)$"
@@ -29,7 +30,8 @@ def parse_numbers(text: str) -> tuple[int, ...]:
     """"1 t/m 5" -> 1..5; "4, 5, 7 en 8" -> (4, 5, 7, 8); "4-7" -> 4..7."""
     text = re.sub(r"tot\s+en\s+met", "t/m", text)
     out: list[int] = []
-    for part in re.split(r"\s*(?:,|\ben\b)\s*", text.strip()):
+    text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text.strip())
+    for part in re.split(r"\s*(?:,|\ben\b)\s*", text):
         if not part:
             continue
         m = re.match(r"^(\d+)\s*(?:t/m|[-–])\s*(\d+)$", part)
@@ -56,7 +58,7 @@ class Block:
 class Body:
     header_lines: list[str]
     blocks: list[Block]
-    layout: str  # "headings", "numbered", "paragraphs", "none"
+    layout: str  # "headings", "numbered", "sections", "none"
 
 
 def _is_vraag(line: str) -> re.Match[str] | None:
@@ -89,7 +91,7 @@ def segment(lines: list[str]) -> Body:
     if first_vraag is not None:
         start = first_vraag if first_antwoord is None else min(first_vraag, first_antwoord)
         return Body(lines[:start], _blocks_with_headings(lines[start:]), "headings")
-    numbered = _numbered_layout(lines)
+    numbered = _numbered_layout(lines) or _sectioned_layout(lines)
     if numbered is not None:
         return numbered
     if first_antwoord is not None:
@@ -167,6 +169,47 @@ def _numbered_layout(lines: list[str]) -> Body | None:
             else:
                 current.lines.append(line)
     return Body(lines[:first], blocks, "numbered")
+
+
+_BARE_NUMBER = re.compile(r"^\s*(?P<num>\d{1,2})(?:[.)]\s*|\s*$|\s+(?=[A-Z«“‘(\"']))(?P<rest>.*)$")
+_SECTION_ANSWER = re.compile(r"^\s*Antwoord\b(?!\s+\d)(?!\s+op\b)")
+
+
+def _numbered_runs(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(line index, number, text after the number) of lines numbered 1, 2, 3 ... in order."""
+    runs: list[tuple[int, int, str]] = []
+    for i, line in enumerate(lines):
+        m = _BARE_NUMBER.match(line)
+        if m and int(m.group("num")) == len(runs) + 1:
+            runs.append((i, len(runs) + 1, m.group("rest")))
+    return runs
+
+
+def _sectioned_layout(lines: list[str]) -> Body | None:
+    """The older Aanhangsel layout: all questions numbered 1..n under the
+    title, then one "Antwoord" heading ("Antwoord van minister X (Ontvangen
+    ...)" or "Antwoord" and the date), then the answers numbered 1..n."""
+    title = next((i for i, ln in enumerate(lines) if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen\s+van\b", ln)), None)
+    if title is None:
+        return None
+    start = next((j + 1 for j in range(title, min(title + 8, len(lines))) if re.search(r"(?i)ingezonden", lines[j])), title + 1)
+    split = next((j for j in range(start, len(lines)) if _SECTION_ANSWER.match(lines[j])), None)
+    if split is None:
+        return None
+    questions = _numbered_runs(lines[start:split])
+    answer_runs = _numbered_runs(lines[split + 1 :])
+    if not questions or not answer_runs:
+        return None
+    blocks: list[Block] = []
+    for section, runs, kind in ((lines[start:split], questions, "vraag"), (lines[split + 1 :], answer_runs, "antwoord")):
+        bounds = [r[0] for r in runs] + [len(section)]
+        for (idx, num, rest), end in zip(runs, bounds[1:]):
+            block = Block(kind, (num,), section[idx].strip())
+            block.lines = ([rest] if rest else []) + section[idx + 1 : end]
+            blocks.append(block)
+    # The answer heading paragraph (who answered, when) is header matter.
+    first_answer = split + 1 + answer_runs[0][0]
+    return Body(lines[:start] + lines[split:first_answer], blocks, "sections")
 
 
 def paragraphs_as_questions(lines: list[str]) -> list[Block]:

@@ -61,7 +61,9 @@ def split_surname(name: str) -> tuple[str, str | None]:
     for i, tok in enumerate(tokens):
         # "Inge van Dijk": a lower-case prefix after a word that is no prefix
         # itself starts the surname; "Van den Hil" is all surname.
-        if i > 0 and tok in _PREFIX_WORDS and i + 1 < len(tokens) and tokens[i - 1].lower() not in _PREFIX_WORDS:
+        # "Faber-van de Klashorst": a double name runs on through its hyphen.
+        before = tokens[i - 1].lower() if i > 0 else ""
+        if i > 0 and tok in _PREFIX_WORDS and i + 1 < len(tokens) and before not in _PREFIX_WORDS and before.rsplit("-", 1)[-1] not in _PREFIX_WORDS:
             voornaam = " ".join(tokens[:i]) if voornaam is None else voornaam
             tokens = tokens[i:]
             break
@@ -182,7 +184,7 @@ def office_for(titel: str, portfolio_printed: str, addressed: tuple[Office, ...]
 
 _VRAGEN_VAN = re.compile(
     r"(?P<mondeling>Mondelinge\s+)?[Vv]ragen\s+van\s+(?:het\s+(?:Kamer)?lid|de\s+leden|het\s+Kamerlid|de\s+Kamerleden)\s+(?P<askers>.+?)\s+aan\s+(?P<addressees>(?:de|het)\s+.+?)"
-    r"(?:\s+over\s+(?P<onderwerp>.+?))?\s*\(?\s*\(ingezonden\s+(?:op\s+)?(?P<date>[^)]*)\)",
+    r"(?:\s+over\s+(?P<onderwerp>.+?))?\s*\(?\s*\((?i:ingezonden)\s+(?:op\s+)?(?P<date>[^)]*)\)",
     re.S,
 )
 _VRAGEN_VAN_NO_DATE = re.compile(
@@ -193,7 +195,9 @@ _ANSWER = re.compile(r"(?P<kind>Antwoord|Mededeling)\s+van\s+(?P<who>.+?)\(\s*on
 _ANSWERER = re.compile(rf"(?P<titel>{_TITLES})\s+(?P<name>[^()]+?)\s*\((?P<portfolio>[^()]+)\)")
 _MEDE_NAMENS = re.compile(r"mede\s+namens\s+(?P<offices>.+)$", re.S)
 _ZIE_OOK = re.compile(r"Zie\s+ook\s+(?P<ref>.+?)(?:\.\s*$|\.(?=\s+[A-Z])|$)", re.S)
-_INGEZONDEN_LOOSE = re.compile(r"ingezonden\s+(?:op\s+)?(\d{1,2}\s*\w+\s*\d{4})")
+_INGEZONDEN_LOOSE = re.compile(r"ingezonden\s+(?:op\s+)?(\d{1,2}\s*\w+\s*\d{4})", re.I)
+# Older answers print the date under a bare heading: "Antwoord (Ontvangen 4 juli 2006)".
+_ANSWER_BARE = re.compile(r"^\s*(?P<kind>Antwoord|Mededeling)\s*\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.I | re.M)
 
 
 @dataclass
@@ -225,20 +229,23 @@ _ZAAK_LINE = re.compile(r"^\s*(\d{4})\s?Z\s?(\d{5})\s*$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,5})\s*$")
 
 
-def parse_header(lines: list[str]) -> Header:
+def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) -> Header:
+    """Read the header lines (everything above the first question); the page
+    furniture a reader or the cleaner removed helps tell the chamber."""
     h = Header()
     joined = "\n".join(lines)
     flat = re.sub(r"\s+", " ", joined)
-    if re.search(r"Eerste\s*Kamer", flat):
+    title_line = next((i for i, ln in enumerate(lines) if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen\s+van\b|^\s*(?:Antwoord|Mededeling)\s+van\b", ln)), len(lines))
+    masthead = re.sub(r"\s+", " ", " ".join(list(lines[:title_line]) + list(furniture)))
+    if re.search(r"Eerste\s*Kamer|\bah-ek-|\bkv-ek-", masthead):
         h.kamer = Kamer.EERSTE_KAMER
-    elif re.search(r"Tweede\s*Kamer", flat):
+    elif re.search(r"Tweede\s*Kamer|\bah-tk-|\bkv-tk-|\bAH\s*\d", masthead):
         h.kamer = Kamer.TWEEDE_KAMER
     h.aanhangsel = "Aanhangsel" in flat or bool(any(_AH_LINE.match(ln) for ln in lines))
     h.vragen_publicatie = bool(re.search(r"Vragen gesteld door de leden der Kamer(?!,\s*met)", flat))
     # Only the masthead, above the title, names the publication's own year;
     # "Zie ook ..., vergaderjaar 2021–2022" further on names another's.
-    title_line = next((i for i, ln in enumerate(lines) if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen\s+van\b|^\s*(?:Antwoord|Mededeling)\s+van\b", ln)), len(lines))
-    m = _MASTHEAD_VERGADERJAAR.search(re.sub(r"\s+", " ", " ".join(lines[:title_line])))
+    m = _MASTHEAD_VERGADERJAAR.search(masthead)
     if m:
         start = int(m.group(1))
         h.vergaderjaar = f"{start}-{start + 1}"
@@ -292,6 +299,9 @@ def parse_header(lines: list[str]) -> Header:
             h.ingezonden = parse_date(mm.group(1))
 
     m = _ANSWER.search(flat)
+    if m is None and (bare := _ANSWER_BARE.search(joined)):
+        h.soort = bare.group("kind").lower()
+        h.ontvangen = parse_date(bare.group("date"))
     if m:
         h.soort = m.group("kind").lower()
         h.ontvangen = parse_date(m.group("date"))

@@ -36,7 +36,7 @@ def parse(source: SourceText) -> Publication:
     recognisable question, answer or notice."""
     text = clean(source)
     body = segment(list(text.lines))
-    header = parse_header(body.header_lines)
+    header = parse_header(body.header_lines, text.furniture)
     warnings = list(source.warnings) + list(text.warnings) + header.warnings
 
     blocks = body.blocks
