@@ -31,8 +31,9 @@ class SourceText:
 
     ``text`` is the publication in reading order, one printed line per line
     where the source has lines. When ``layout_clean`` is True the reader has
-    already removed page furniture (masthead, running headers and footers,
-    page numbers), lifted the footnotes into ``footnotes`` and replaced each
+    already removed page furniture (running headers and footers, page
+    numbers; the masthead stays, it names the publication), lifted the
+    footnotes into ``footnotes`` and replaced each
     footnote marker in the text with ``FOOTNOTE_MARK.format(n)``; when it is
     False the text is as extracted and ``kg.parse.clean`` does that work.
     """
@@ -46,6 +47,9 @@ class SourceText:
     # The file name says the source is cut short (.truncated, .partial, .excerpt).
     truncated: bool = False
     warnings: tuple[str, ...] = ()
+    # Lines removed as page furniture (running headers and footers), kept
+    # because the identifier footer names the publication.
+    furniture: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------- parsing

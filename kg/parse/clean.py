@@ -66,7 +66,7 @@ def clean(source: SourceText) -> CleanText:
     """Clean a reader's text into lines; see the module doc."""
     warnings: list[str] = []
     text = normalise_characters(source.text)
-    furniture = list(getattr(source, "furniture", ()) or ())
+    furniture = list(source.furniture)
     if source.layout_clean:
         lines = [ln.rstrip() for ln in text.split("\n")]
         footnotes = [RawFootnote(f.number, join_lines(normalise_characters(f.text).split("\n"))) for f in source.footnotes]
@@ -243,9 +243,6 @@ def lift_footnotes(pages: list[list[str]], warnings: list[str]) -> tuple[list[li
         # continuation of one; body text after the first start breaks it.
         if chain and not _chain_is_block(page, chain):
             chain = _block_before_heading(page, starts, next_fn)
-            if chain:
-                end = _next_heading(page, chain[-1][0])
-                page = page[:end] + page[end:]  # block is lifted below; keep what follows it
         if not chain:
             body_pages.append(_mark_references(page, set()))
             continue
