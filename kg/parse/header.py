@@ -224,6 +224,7 @@ class Header:
 
 _MASTHEAD_VERGADERJAAR = re.compile(r"[Vv]ergaderjaar\s*(\d{4})\s*[–/-]\s*(\d{2,4})")
 _GLUED_META_ROW = re.compile(r"Staten-Generaal\s*(\d{4})-(\d{4})(\d{1,5})\b")
+_NUMMER_FIELD = re.compile(r"^\s*Nummer\s*:?\s*(\d{1,5})\s*$")  # a page's metadata table, one field a line
 _AH_LINE = re.compile(r"^\s*AH\s*(\d{1,5})\s*$")
 _ZAAK_LINE = re.compile(r"^\s*(\d{4})\s?Z\s?(\d{5})\s*$")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,5})\s*$")
@@ -257,7 +258,9 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
     for ln in lines:
         if re.search(r"gegeven antwoorden|Aanhangsel van de Handelingen", ln):
             seen_masthead = True
-        if (m := _AH_LINE.match(ln)) and h.nummer is None:
+        if (m := _NUMMER_FIELD.match(ln)) and h.nummer is None:
+            h.nummer = int(m.group(1))
+        elif (m := _AH_LINE.match(ln)) and h.nummer is None:
             h.nummer = int(m.group(1))
         elif (m := _ZAAK_LINE.match(ln)) and h.zaaknummer is None:
             h.zaaknummer = f"{m.group(1)}Z{m.group(2)}"

@@ -75,7 +75,7 @@ def parse(source: SourceText) -> Publication:
         source_sha256=source.sha256,
         kamer=header.kamer or Kamer.TWEEDE_KAMER,
         vergaderjaar=vergaderjaar,
-        nummer=header.nummer if identifier.startswith("ah-") else None,
+        nummer=_nummer_of(identifier, header.nummer),
         zaaknummer=header.zaaknummer or _zaak_of(identifier),
         onderwerp=header.onderwerp,
         ingezonden=header.ingezonden,
@@ -141,6 +141,14 @@ def _identifier(header: Header, text: CleanText, path: Path, soort: DocumentSoor
     if header.vragenstellers or header.beantwoord_door or soort == DocumentSoort.UITSTELBRIEF:
         return "doc-" + re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     return None
+
+
+def _nummer_of(identifier: str, printed: int | None) -> int | None:
+    """The Aanhangsel number: as printed, else the one the identifier carries."""
+    m = re.match(r"ah-(?:tk|ek)-\d{8}-(\d+)$", identifier)
+    if not m:
+        return None
+    return printed if printed is not None else int(m.group(1))
 
 
 def _zaak_of(identifier: str) -> str | None:
