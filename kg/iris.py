@@ -13,6 +13,8 @@ import unicodedata
 
 from rdflib import URIRef
 
+from kg.model import LOCAL_DOCUMENT_PREFIX
+
 PUBLICATION_BASE = "https://zoek.officielebekendmakingen.nl/"
 DEFAULT_BASE = "https://w3id.org/kamervragen/id/"
 
@@ -35,8 +37,12 @@ class IriMinter:
     def _local(self, kind: str, key: str) -> URIRef:
         return URIRef(f"{self.base}{kind}/{key}")
 
-    @staticmethod
-    def publication(identifier: str) -> URIRef:
+    def publication(self, identifier: str) -> URIRef:
+        """A publication's official IRI; a document without an official
+        identifier ("doc-<file name>") is named under the build's base instead,
+        since officielebekendmakingen does not know it."""
+        if identifier.startswith(LOCAL_DOCUMENT_PREFIX):
+            return self._local("document", identifier)
         return URIRef(PUBLICATION_BASE + identifier)
 
     def vraag(self, identifier: str, nummer: int) -> URIRef:

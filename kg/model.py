@@ -13,6 +13,10 @@ from pathlib import Path
 # markers apart leave them as printed; the text cleaner then finds them.
 FOOTNOTE_MARK = "[^{}]"
 
+# Identifier prefix of documents that have no official identifier (a
+# ministry's letter before publication): "doc-" + the file name.
+LOCAL_DOCUMENT_PREFIX = "doc-"
+
 
 # --------------------------------------------------------------------- reading
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from kg.errors import ParseError
 from kg.model import (
     DOCUMENT,
+    LOCAL_DOCUMENT_PREFIX,
     Antwoord,
     Citation,
     CitationSoort,
@@ -139,7 +140,7 @@ def _identifier(header: Header, text: CleanText, path: Path, soort: DocumentSoor
     if m:
         return m.group(1)
     if header.vragenstellers or header.beantwoord_door or soort == DocumentSoort.UITSTELBRIEF:
-        return "doc-" + re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+        return LOCAL_DOCUMENT_PREFIX + re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
     return None
 
 

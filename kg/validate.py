@@ -1,0 +1,594 @@
+"""SHACL validation of the graph, with typed results and a readable summary.
+
+The shapes (``shapes/kamervragen.shapes.ttl``) use core constraints only, so
+that validating one publication costs milliseconds (shared/docs/performance.md).
+Each pySHACL result becomes a :class:`Violation` that also says which
+publication and source file it is about, and whether that source is cut
+short: a truncated source may legitimately break completeness shapes, and the
+report says so rather than the shapes being loosened.
+
+pySHACL and jinja2 are imported inside the functions that need them, so
+``import kg.validate`` stays cheap.
+"""
+from __future__ import annotations
+
+import enum
+import functools
+import importlib.resources
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
+
+from kg.errors import ValidationSetupError
+from kg.iris import PUBLICATION_BASE
+from kg.vocab import KV, PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib.namespace import NamespaceManager
+
+SHAPES_FILE = "kamervragen.shapes.ttl"
+ONTOLOGY_FILE = "kamervragen.ttl"
+KVSH = "https://w3id.org/kamervragen/shapes#"
+
+# Prefixes for paths and values in messages: the dump's prefixes plus the
+# shapes namespace, fixed so the output is the same on every run.
+_PREFIXES: dict[str, str] = {**{p: str(ns) for p, ns in PREFIXES.items()}, "kvsh": KVSH, "sh": str(SH)}
+
+# Shapes a source cut short can break without the parser being wrong: what
+# stood after the cut (answers, the rest of a text, questions) is unknown.
+TRUNCATION_SENSITIVE: frozenset[str] = frozenset(
+    KVSH + name
+    for name in (
+        "Document-vraag-beantwoord",
+        "Document-vragen",
+        "Vraag-tekst-aanwezig",
+        "Antwoord-tekst-aanwezig",
+        "Antwoord-beantwoordt",
+        "Voetnoot-tekst",
+    )
+)
+
+
+# --------------------------------------------------------------------- results
+
+
+class Severity(str, enum.Enum):
+    """sh:severity of a result; the order is the order of importance."""
+
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+    @classmethod
+    def from_iri(cls, iri: Node | None) -> Severity:
+        for member in cls:
+            if iri == SH[member.value]:
+                return member
+        return cls.VIOLATION  # custom severities count as violations
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One validation result, tied to the publication and file it is about.
+
+    ``focus_node``, ``value`` (for IRIs) and ``shape`` are full IRIs;
+    ``path`` is a SPARQL property path with the dump's prefixes
+    (``^kv:beantwoordt``); literal values keep their datatype or language
+    (``"2019-07-29"^^xsd:string``). ``message`` is the shape's message,
+    Dutch then English. ``focus_label`` / ``value_label`` name the nodes for
+    people ("Vraag 12", "Groothuizen (D66)").
+    """
+
+    severity: Severity
+    focus_node: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    document: str | None = None
+    source_file: str | None = None
+    truncated: bool = False
+    constraint: str | None = None  # e.g. "MinCountConstraintComponent"
+    focus_label: str | None = None
+    value_label: str | None = None
+
+    @property
+    def expected_from_truncation(self) -> bool:
+        """True when the source is cut short and this shape is one a cut can break."""
+        return self.truncated and self.shape in TRUNCATION_SENSITIVE
+
+    def sort_key(self) -> tuple[Any, ...]:
+        # Document, focus node, path, message; numbers inside IRIs compare as
+        # numbers so that vraag ...-2 comes before ...-10.
+        return (
+            _natural(self.document or ""),
+            _natural(self.focus_node),
+            self.path or "",
+            self.message,
+            self.shape,
+            _natural(self.value or ""),
+            self.severity.rank,
+        )
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Sort key that orders the digit runs of ``text`` as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """``conforms`` is False only for sh:Violation results (warnings and
+    infos are reported but pass); ``violations`` are sorted by document,
+    focus node, path and message; ``results_graph`` is pySHACL's report,
+    merged into one sh:ValidationReport by :func:`validate_many`."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+    results_graph: Graph
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for v in self.violations if v.severity is severity)
+
+
+# --------------------------------------------------------------------- loading
+
+
+def _load_packaged(package: str, name: str) -> Graph:
+    try:
+        resource = importlib.resources.files(package).joinpath(name)
+        text = resource.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError, OSError) as e:
+        raise ValidationSetupError(f"{package}/{name} is not installed: {e}", source=name) from e
+    g = Graph()
+    try:
+        g.parse(data=text, format="turtle")
+    except Exception as e:  # rdflib raises several unrelated types for bad Turtle
+        raise ValidationSetupError(f"{package}/{name} does not parse as Turtle: {e}", source=name) from e
+    for prefix, ns in _PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def load_shapes() -> Graph:
+    """A fresh copy of the packaged SHACL shapes."""
+    return _load_packaged("kg.shapes", SHAPES_FILE)
+
+
+def load_ontology() -> Graph:
+    """A fresh copy of the packaged OWL ontology."""
+    return _load_packaged("kg.ontology", ONTOLOGY_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_shapes() -> Graph:
+    # Parsed once per process: validate_many calls validate once per publication.
+    return load_shapes()
+
+
+# --------------------------------------------------------------------- validating
+
+
+def validate(data: Graph, shapes: Graph | None = None) -> ValidationReport:
+    """Validate one graph (a publication, a batch, or the whole build)."""
+    results_graph = _run_pyshacl(data, shapes if shapes is not None else _default_shapes())
+    violations = _sorted_unique(_read_results(results_graph, data))
+    return ValidationReport(_conforms(violations), violations, results_graph)
+
+
+def validate_many(graphs: Iterable[Graph], processes: int = 1, batch_size: int = 1) -> ValidationReport:
+    """Validate publication graphs one by one (or ``batch_size`` at a time) and
+    merge the results; ``processes > 1`` spreads the work over a pool.
+
+    Graphs are consumed lazily, so a generator over a large build is fine.
+    Batching unions several publications into one pyshacl run, which is
+    cheaper per publication (performance.md) at the cost of checking shared
+    nodes (people, offices) once per batch rather than per publication.
+    """
+    batches = _batched(graphs, max(1, batch_size))
+    parts: list[tuple[tuple[Violation, ...], Graph]] = []
+    if processes <= 1:
+        for batch in batches:
+            report = validate(batch)
+            parts.append((report.violations, report.results_graph))
+    else:
+        import multiprocessing
+
+        with multiprocessing.get_context().Pool(processes, initializer=_default_shapes) as pool:
+            payloads = (tuple(batch) for batch in batches)
+            for violations, nt in pool.imap(_validate_payload, payloads, chunksize=4):
+                results = Graph()
+                results.parse(data=nt, format="nt")
+                parts.append((violations, results))
+    violations = _sorted_unique(v for vs, _ in parts for v in vs)
+    conforms = _conforms(violations)
+    return ValidationReport(conforms, violations, _merge_results((g for _, g in parts), conforms))
+
+
+def _validate_payload(triples: tuple[tuple[Node, Node, Node], ...]) -> tuple[tuple[Violation, ...], str]:
+    # Worker side: triples in, plain data out (rdflib terms and dataclasses
+    # pickle cheaply; a whole Graph drags its indexes along).
+    data = Graph()
+    data.addN((s, p, o, data) for s, p, o in triples)
+    report = validate(data)
+    return report.violations, report.results_graph.serialize(format="nt")
+
+
+def _batched(graphs: Iterable[Graph], size: int) -> Iterator[Graph]:
+    if size == 1:
+        yield from graphs
+        return
+    batch: Graph | None = None
+    n = 0
+    for g in graphs:
+        if batch is None:
+            batch = Graph()
+        batch += g
+        n += 1
+        if n == size:
+            yield batch
+            batch, n = None, 0
+    if batch is not None:
+        yield batch
+
+
+def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
+    import pyshacl
+
+    try:
+        _conforms_, results_graph, _text = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=False,  # core constraints only; nothing needs SHACL-AF
+            abort_on_first=False,
+            # Warnings and infos are reported but do not make a graph fail;
+            # ValidationReport.conforms is recomputed from the violations anyway.
+            allow_warnings=True,
+            allow_infos=True,
+        )
+    except Exception as e:  # a pyshacl failure is a broken shapes file, not bad data
+        raise ValidationSetupError(f"pyshacl could not run the shapes: {e}") from e
+    if not isinstance(results_graph, Graph):
+        raise ValidationSetupError(f"pyshacl returned no results graph: {results_graph!r}")
+    return results_graph
+
+
+def _conforms(violations: Sequence[Violation]) -> bool:
+    return not any(v.severity is Severity.VIOLATION for v in violations)
+
+
+def _sorted_unique(violations: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(sorted(set(violations), key=Violation.sort_key))
+
+
+def _merge_results(graphs: Iterable[Graph], conforms: bool) -> Graph:
+    """One sh:ValidationReport holding the results of all partial reports."""
+    merged = Graph()
+    for prefix, ns in _PREFIXES.items():
+        merged.bind(prefix, ns)
+    report = BNode()
+    merged.add((report, RDF.type, SH.ValidationReport))
+    merged.add((report, SH.conforms, Literal(conforms)))
+    for g in graphs:
+        partial = set(g.subjects(RDF.type, SH.ValidationReport))
+        for s, p, o in g:
+            if s in partial:
+                if p == SH.result:
+                    merged.add((report, SH.result, o))
+            else:
+                merged.add((s, p, o))
+    return merged
+
+
+# --------------------------------------------------------------------- reading results
+
+
+def _read_results(results: Graph, data: Graph) -> Iterator[Violation]:
+    nm = _namespace_manager()
+    index = _DocumentIndex(data)
+    for report in results.subjects(RDF.type, SH.ValidationReport):
+        for r in results.objects(report, SH.result):
+            focus = results.value(r, SH.focusNode)
+            if focus is None:
+                continue
+            path = results.value(r, SH.resultPath)
+            value = results.value(r, SH.value)
+            shape = results.value(r, SH.sourceShape)
+            component = results.value(r, SH.sourceConstraintComponent)
+            doc = index.owner(focus)
+            yield Violation(
+                severity=Severity.from_iri(results.value(r, SH.resultSeverity)),
+                focus_node=str(focus),
+                path=_render_path(results, path) if path is not None else None,
+                value=_render_term(value, nm) if value is not None else None,
+                message=_message(results, r),
+                shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+                document=index.identifier(doc) if doc is not None else None,
+                source_file=index.source_file(doc) if doc is not None else None,
+                truncated=index.truncated(doc) if doc is not None else False,
+                constraint=str(component).rsplit("#", 1)[-1] if component is not None else None,
+                focus_label=index.label(focus),
+                value_label=index.label(value) if isinstance(value, (URIRef, BNode)) else None,
+            )
+
+
+def _message(results: Graph, result: Node) -> str:
+    # Dutch first, then English, then anything else (pyshacl's own default
+    # text when a shape has no message), each once.
+    by_lang: dict[str, list[str]] = {}
+    for m in results.objects(result, SH.resultMessage):
+        lang = m.language if isinstance(m, Literal) and m.language else ""
+        by_lang.setdefault(lang, []).append(str(m))
+    order = ["nl", "en"] + sorted(k for k in by_lang if k not in ("nl", "en"))
+    return " / ".join(dict.fromkeys(t for lang in order for t in sorted(by_lang.get(lang, ()))))
+
+
+@functools.lru_cache(maxsize=1)
+def _namespace_manager() -> NamespaceManager:
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in _PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g.namespace_manager
+
+
+def _render_term(term: Node, nm: NamespaceManager) -> str:
+    if isinstance(term, Literal):
+        if term.datatype is None and not term.language:
+            # A simple literal is an xsd:string (RDF 1.1); say so, since a
+            # date or number "typed as a string" is what such a result is about.
+            return Literal(str(term), datatype=XSD.string).n3(nm)
+        return term.n3(nm)
+    return str(term)
+
+
+def _qname(iri: URIRef) -> str:
+    for prefix, ns in _PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns):
+            local = iri[len(ns):]
+            if all(c.isalnum() or c in "_-" for c in local):
+                return f"{prefix}:{local}"
+    return f"<{iri}>"
+
+
+def _render_path(g: Graph, path: Node) -> str:
+    """A SHACL path as SPARQL property-path syntax."""
+    if isinstance(path, URIRef):
+        return _qname(path)
+    inner = g.value(path, SH.inversePath)
+    if inner is not None:
+        return "^" + _render_path(g, inner)
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_render_path(g, p) for p in Collection(g, alternatives)) + ")"
+    for pred, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = g.value(path, pred)
+        if inner is not None:
+            return "(" + _render_path(g, inner) + ")" + suffix
+    if g.value(path, RDF.first) is not None:
+        return "(" + "/".join(_render_path(g, p) for p in Collection(g, path)) + ")"
+    return str(path)
+
+
+# Edges from a node up to the publication it belongs to. Containment first
+# (a question's own document), then mentions (the documents that name a
+# person or office, or that cite a stub): a question answered from another
+# document still belongs to its own. Predicates listed point *to* the node;
+# kv:bron points *from* it.
+_CONTAINED_IN = (KV.heeftVraag, KV.heeftAntwoord, KV.heeftVoetnoot)
+_MENTIONED_BY = (
+    *_CONTAINED_IN,
+    KV.beantwoordt,
+    KV.gesteldDoor,
+    KV.gerichtAan,
+    KV.beantwoordDoor,
+    KV.medeNamens,
+    KV.functie,
+    KV.fractie,
+    KV.verwijstNaar,
+    KV.doel,
+    KV.inVoetnoot,
+)
+
+
+class _DocumentIndex:
+    """Finds, per focus node, the parsed publication it belongs to."""
+
+    def __init__(self, data: Graph) -> None:
+        self.data = data
+        self._owner: dict[Node, Node | None] = {}
+
+    def is_parsed(self, node: Node) -> bool:
+        return (node, KV.bronbestand, None) in self.data
+
+    def owner(self, node: Node) -> Node | None:
+        if node not in self._owner:
+            self._owner[node] = (
+                self._nearest_parsed(node, _CONTAINED_IN)
+                or self._nearest_parsed(node, _MENTIONED_BY)
+                or self._stub(node)
+            )
+        return self._owner[node]
+
+    def _nearest_parsed(self, node: Node, up: tuple[URIRef, ...]) -> Node | None:
+        # Breadth first, nearest level wins; within a level the smallest
+        # identifier, so that "the first document that mentions" a person
+        # is the same on every run.
+        seen = {node}
+        level = [node]
+        while level:
+            parsed = [n for n in level if self.is_parsed(n)]
+            if parsed:
+                return min(parsed, key=lambda n: (self.identifier(n), str(n)))
+            nxt: set[Node] = set()
+            for n in level:
+                for p in up:
+                    nxt.update(self.data.subjects(p, n))
+                nxt.update(self.data.objects(n, KV.bron))
+            level = sorted(nxt - seen, key=str)
+            seen.update(level)
+        return None
+
+    def _stub(self, node: Node) -> Node | None:
+        # A cited publication nobody parsed cites here: it is its own document.
+        if (node, RDF.type, KV.Document) in self.data or (node, KV.identificatie, None) in self.data:
+            return node
+        return None
+
+    def identifier(self, doc: Node) -> str:
+        ids = sorted(str(o) for o in self.data.objects(doc, KV.identificatie))
+        if ids:
+            return ids[0]
+        s = str(doc)
+        return s[len(PUBLICATION_BASE):] if s.startswith(PUBLICATION_BASE) else s
+
+    def source_file(self, doc: Node) -> str | None:
+        files = sorted(str(o) for o in self.data.objects(doc, KV.bronbestand))
+        return files[0] if files else None
+
+    def truncated(self, doc: Node) -> bool:
+        return any(
+            isinstance(o, Literal) and o.toPython() is True for o in self.data.objects(doc, KV.onvolledig)
+        )
+
+    def label(self, node: Node | None) -> str | None:
+        """How a person would name the node: "Vraag 12", "Groothuizen (D66)"."""
+        if node is None:
+            return None
+        d = self.data
+        types = set(d.objects(node, RDF.type))
+
+        def first(p: URIRef) -> Any:
+            values = sorted(d.objects(node, p), key=str)
+            return values[0] if values else None
+
+        if KV.Vraag in types:
+            n = first(KV.nummer)
+            return f"Vraag {n}" if n is not None else "Vraag (zonder nummer)"
+        if KV.Antwoord in types:
+            kop, n = first(KV.kop), first(KV.volgnummer)
+            return str(kop) if kop is not None else f"Antwoord (volgnummer {n})"
+        if KV.Voetnoot in types:
+            return f"Voetnoot {first(KV.volgnummer)}"
+        if KV.Verwijzing in types:
+            citaat = first(KV.citaat)
+            text = f' "{_shorten(str(citaat), 60)}"' if citaat is not None else ""
+            return f"Verwijzing{text}"
+        ident = first(KV.identificatie)
+        if ident is not None:
+            return str(ident)
+        label = first(RDFS.label)
+        if label is not None:
+            return str(label)
+        surname = first(KV.achternaam)
+        if surname is not None:
+            return str(surname)
+        return _qname(node) if isinstance(node, URIRef) else None
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------- summary
+
+
+def render_summary(report: ValidationReport) -> str:
+    """Plain-text summary: overall verdict, counts, then per source file."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kg", "templates"),
+        autoescape=False,  # plain text, not HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["compact"] = lambda iri: _qname(URIRef(iri)) if iri else ""
+    template = env.get_template("validation_summary.txt.j2")
+    return template.render(**_summary_context(report))
+
+
+def _summary_context(report: ValidationReport) -> dict[str, Any]:
+    per_severity = Counter(v.severity for v in report.violations)
+    per_shape = Counter((v.shape, v.severity) for v in report.violations)
+    files: dict[tuple[str, str], list[Violation]] = {}
+    for v in report.violations:
+        files.setdefault((v.source_file or "", v.document or ""), []).append(v)
+    return {
+        "conforms": report.conforms,
+        "total": len(report.violations),
+        "severities": [(s.value, per_severity.get(s, 0)) for s in Severity],
+        "shapes": [
+            {"shape": shape, "severity": sev.value, "count": n}
+            for (shape, sev), n in sorted(per_shape.items(), key=lambda kv: (-kv[1], kv[0][1].rank, kv[0][0]))
+        ],
+        "files": [
+            {
+                "source_file": source_file or None,
+                "document": document or None,
+                "truncated": any(v.truncated for v in vs),
+                "entries": _entries(vs),
+            }
+            # Files in name order; results without a publication last.
+            for (source_file, document), vs in sorted(files.items(), key=lambda kv: (not kv[0][0], kv[0]))
+        ],
+    }
+
+
+def _entries(violations: list[Violation]) -> list[dict[str, Any]]:
+    """One entry per severity, shape, path and message, naming every node it
+    is about ("Vraag 2, Vraag 3"), so forty grouped questions are one line."""
+    groups: dict[tuple[Any, ...], list[Violation]] = {}
+    for v in sorted(violations, key=lambda v: (v.severity.rank, v.shape, v.path or "", v.message)):
+        groups.setdefault((v.severity.rank, v.shape, v.path or "", v.message), []).append(v)
+    entries = []
+    for (_rank, _shape, path, message), vs in groups.items():
+        v0 = vs[0]
+        entries.append(
+            {
+                "severity": v0.severity.value,
+                "subjects": [_subject(v) for v in sorted(vs, key=Violation.sort_key)],
+                "path": path or None,
+                # _message joins Dutch and English with " / ": one per line.
+                "message_lines": message.split(" / "),
+                "expected": all(v.expected_from_truncation for v in vs),
+                "truncated": any(v.truncated for v in vs),
+            }
+        )
+    return entries
+
+
+def _subject(v: Violation) -> str:
+    """What a result is about, in words: "ah-tk-... → Vraag 3", "doc = "2019"^^xsd:string"."""
+    text = v.focus_label or v.focus_node
+    if v.value is None or v.value == v.focus_node or v.severity is Severity.INFO:
+        return text  # infos flag a value that is always true; node shapes report the node itself
+    if v.value_label:
+        return f"{text} → {v.value_label}"
+    return f"{text} = {v.value}"
+
+
+__all__ = [
+    "Severity",
+    "Violation",
+    "ValidationReport",
+    "load_shapes",
+    "load_ontology",
+    "validate",
+    "validate_many",
+    "render_summary",
+    "TRUNCATION_SENSITIVE",
+]
