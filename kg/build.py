@@ -53,6 +53,7 @@ class BuildResult:
     validation: object | None  # kg.validate.ValidationReport when validated
     seconds: float
     out_dir: Path | None = None
+    report: dict | None = None  # the build report as written, when written
 
 
 # ----------------------------------------------------------------- inputs
@@ -191,7 +192,7 @@ def build(
     if out_dir is not None:
         from kg.write import write_build
 
-        write_build(result, out_dir)
+        result.report = write_build(result, out_dir)
     return result
 
 

@@ -77,7 +77,7 @@ def _build(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
 
-    report = report_dict(result)
+    report = result.report or report_dict(result)
     counts = report["counts"]
     for f in result.files:
         if f.status in (FileStatus.FAILED, FileStatus.WARNINGS):
@@ -89,7 +89,7 @@ def _build(args: argparse.Namespace) -> int:
     )
     print(
         f"  {counts['publications']} publications, {counts['vragen']} questions, {counts['antwoorden']} answers, "
-        f"{counts['verwijzingen']} citations of {counts['cited_publications']} publications"
+        f"{counts['verwijzingen']} citations of {counts['cited_publications']} publications, {counts['triples']} triples"
     )
     if result.validation is not None:
         v = result.validation

@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import Protocol
 
 from kg.errors import ReadError
-from kg.model import SourceText
+from kg.model import FOOTNOTE_MARK, SourceText
 
 
 class Reader(Protocol):
@@ -58,6 +59,20 @@ def reader_for(path: Path) -> Reader:
 def read(path: Path) -> SourceText:
     """Read one file with the reader for its format."""
     return reader_for(path).read(path)
+
+
+_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")  # soft hyphen, zero-width marks, BOM
+_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=" + re.escape(FOOTNOTE_MARK).replace(r"\{\}", r"\d+") + ")")
+
+
+def tidy_text(text: str) -> str:
+    """One line of structured text (HTML, XML, Word): invisible characters
+    out, white space folded, a footnote mark against its word, NFC."""
+    text = _INVISIBLE.sub("", text)
+    text = _SPACE.sub(" ", text).strip()
+    text = _SPACE_BEFORE_MARK.sub("", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def sha256_of(data: bytes) -> str:

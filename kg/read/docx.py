@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from kg.errors import ReadError
 from kg.model import FOOTNOTE_MARK, RawFootnote, SourceText
-from kg.read import name_says_truncated, read_bytes, sha256_of
+from kg.read import name_says_truncated, read_bytes, sha256_of, tidy_text
 
 # ------------------------------------------------------------ format knowledge
 
@@ -62,10 +61,6 @@ _UNZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, Va
                  NotImplementedError, zlib.error)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LEVEL_PLACEHOLDER = re.compile(r"%([1-9])")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACE = re.compile(r"\s+")
-_MARK = re.escape(FOOTNOTE_MARK).replace(r"\{\}", r"\d+")
-_SPACE_BEFORE_MARK = re.compile(rf"\s+(?={_MARK})")
 
 
 class DocxReader:
@@ -114,12 +109,6 @@ def _child(element: ET.Element | None, name: str) -> ET.Element | None:
         return None
     return next((c for c in element if _local(c.tag) == name), None)
 
-
-def _tidy(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
-    text = _SPACE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    return unicodedata.normalize("NFC", text)
 
 
 # ------------------------------------------------------------------ the package
@@ -411,7 +400,7 @@ class _Document:
         parts = [self._label(paragraph)]
         extra: list[str] = []
         self._inline(paragraph, parts, extra)
-        lines = [_tidy(raw) for raw in "".join(parts).split("\n")]
+        lines = [tidy_text(raw) for raw in "".join(parts).split("\n")]
         return [line for line in lines if line] + extra
 
     def _label(self, paragraph: ET.Element) -> str:

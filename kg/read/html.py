@@ -16,7 +16,6 @@ it, or the common ``section.footnotes`` convention of other sites.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from kg.errors import ReadError
 from kg.model import FOOTNOTE_MARK, RawFootnote, SourceText
-from kg.read import decode_text, name_says_truncated, read_bytes, sha256_of
+from kg.read import decode_text, name_says_truncated, read_bytes, sha256_of, tidy_text
 
 # ------------------------------------------------------------ markup knowledge
 
@@ -84,10 +83,6 @@ _UNIT_BEFORE = re.compile(r"(?:^|[\s\d(])(?:[mµ]?m|[ck]m|dm)$")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DIGITS = re.compile(r"^\s*(\d{1,4})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(\d{1,4})[.)]?\s+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACE = re.compile(r"\s+")
-_MARK = re.escape(FOOTNOTE_MARK).replace(r"\{\}", r"\d+")
-_SPACE_BEFORE_MARK = re.compile(rf"\s+(?={_MARK})")
 
 
 # ------------------------------------------------------------------ the reader
@@ -263,12 +258,6 @@ def _parse(html: str, path: Path) -> _Node:
 # ------------------------------------------------------------------ the page
 
 
-def _tidy(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
-    text = _SPACE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    return unicodedata.normalize("NFC", text)
-
 
 def _digits(text: str) -> int | None:
     match = _DIGITS.match(text)
@@ -376,7 +365,7 @@ class _Page:
 def _identifiers(root: _Node) -> tuple[str, ...]:
     metas = (n for n in root.elements() if n.tag == "meta")
     named = (m.attrs.get("content", "") for m in metas if m.attrs.get("name", "").lower() in IDENTIFIER_META)
-    return tuple(_tidy(content) for content in named if content.strip())
+    return tuple(tidy_text(content) for content in named if content.strip())
 
 
 def _note_blocks(body: _Node) -> list[_Node]:
@@ -436,7 +425,7 @@ class _Lines:
         self._pre = 0
 
     def flush(self) -> None:
-        line = _tidy("".join(self._buffer))
+        line = tidy_text("".join(self._buffer))
         self._buffer.clear()
         if line:
             self.lines.append(line)
@@ -472,7 +461,7 @@ class _Lines:
             self.flush()
         elif node.tag == "table" and (pairs := _key_value_table(node)):
             self.flush()
-            self.lines.extend(_tidy(f"{key} {value}") for key, value in pairs)
+            self.lines.extend(tidy_text(f"{key} {value}") for key, value in pairs)
         elif node.tag in ("ul", "ol"):
             self._list(node)
         elif node.tag == "li":
@@ -518,5 +507,5 @@ def _key_value_table(table: _Node) -> list[tuple[str, str]]:
     head, values = ([c for c in row.children if isinstance(c, _Node) and c.tag in ("th", "td")] for row in rows)
     if not head or len(head) != len(values) or any(c.tag != "th" for c in head):
         return []
-    pairs = [(_tidy(h.text()), _tidy(v.text())) for h, v in zip(head, values)]
+    pairs = [(tidy_text(h.text()), tidy_text(v.text())) for h, v in zip(head, values)]
     return [(h, v) for h, v in pairs if h and v]

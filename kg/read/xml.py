@@ -20,13 +20,12 @@ declare entities are refused outright, since no official publication does.
 from __future__ import annotations
 
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from kg.errors import ReadError
 from kg.model import FOOTNOTE_MARK, RawFootnote, SourceText
-from kg.read import name_says_truncated, read_bytes, sha256_of
+from kg.read import name_says_truncated, read_bytes, sha256_of, tidy_text
 
 # ------------------------------------------------------------ markup knowledge
 
@@ -50,10 +49,6 @@ KAMERVRAGEN = frozenset(
 )
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.I)
 _DIGITS = re.compile(r"\d+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
-_SPACE = re.compile(r"\s+")
-_MARK = re.escape(FOOTNOTE_MARK).replace(r"\{\}", r"\d+")
-_SPACE_BEFORE_MARK = re.compile(rf"\s+(?={_MARK})")
 # A <br/>: a line break, unlike the newlines that only lay out the XML source.
 _BREAK = "\x01"
 # Stands in the text for a <nootref> until every note is known.
@@ -111,7 +106,7 @@ def parse_xml(data: bytes, path: Path) -> ET.Element:
 
 def _identifiers(root: ET.Element) -> tuple[str, ...]:
     return tuple(
-        _tidy(meta.get("content", ""))
+        tidy_text(meta.get("content", ""))
         for meta in root.iter()
         if _local(meta.tag) == "meta"
         and (meta.get("name") or "").lower() in IDENTIFIER_META
@@ -123,12 +118,6 @@ def _local(tag: object) -> str:
     """The element name without its namespace; comments and PIs give ''."""
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
-
-def _tidy(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
-    text = _SPACE.sub(" ", text).strip()
-    text = _SPACE_BEFORE_MARK.sub("", text)
-    return unicodedata.normalize("NFC", text)
 
 
 def _is_line(element: ET.Element) -> bool:
@@ -157,7 +146,7 @@ class _Notes:
             self.warnings.append(f"a footnote without a number was numbered {number}")
         lines = _Lines(self, in_note=True)
         lines.container(element, skip=NOTE_NUMBER)
-        text = _tidy(" ".join(lines.lines))
+        text = tidy_text(" ".join(lines.lines))
         if number in self.texts and self.texts[number] != text:
             self.warnings.append(f"footnote {number} occurs twice with different text; the first is kept")
         self.texts.setdefault(number, text)
@@ -170,12 +159,12 @@ class _Notes:
 
     def ref_placeholder(self, element: ET.Element) -> str:
         # A printed number on the reference is the fallback when its target is unknown.
-        key = element.get("refid") or f"#{element.get('nr') or _tidy(element.text or '')}"
+        key = element.get("refid") or f"#{element.get('nr') or tidy_text(element.text or '')}"
         return _REF.format(key)
 
     def resolve(self, text: str) -> str:
         """``text`` with each reference placeholder replaced by its marker."""
-        return _tidy(_REF_PATTERN.sub(lambda m: self.marker_for_ref(m.group(1)), text))
+        return tidy_text(_REF_PATTERN.sub(lambda m: self.marker_for_ref(m.group(1)), text))
 
     def marker_for_ref(self, key: str) -> str:
         if key in self._by_id:
@@ -227,7 +216,7 @@ class _Lines:
                 self.block(child)
             self._emit(child.tail or "")
         if self._label:  # a label with nothing after it is printed alone
-            self.lines.append(_tidy(self._label))
+            self.lines.append(tidy_text(self._label))
             self._label = ""
 
     def inline(self, element: ET.Element) -> str:
@@ -247,9 +236,9 @@ class _Lines:
 
     def _emit(self, text: str) -> None:
         for raw in text.split(_BREAK):
-            line = _tidy(raw)
+            line = tidy_text(raw)
             if line:
-                self.lines.append(_tidy(f"{self._label} {line}") if self._label else line)
+                self.lines.append(tidy_text(f"{self._label} {line}") if self._label else line)
                 self._label = ""
 
     def _append_to_last(self, text: str) -> None:
