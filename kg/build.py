@@ -54,6 +54,7 @@ class BuildResult:
     seconds: float
     out_dir: Path | None = None
     report: dict | None = None  # the build report as written, when written
+    links: dict = field(default_factory=dict)  # the linkers' sections of the build report
 
 
 # ----------------------------------------------------------------- inputs
@@ -182,18 +183,71 @@ def build(
             publications.append(pub)
             chunks.append(outcome.ntriples)
 
+    link_sections: dict = {}
+    if publications:
+        chunks, link_sections = _apply_links(publications, chunks, results, base)
+
     report = None
     if validate and chunks:
         from kg.validate import validate_many
 
         report = validate_many((_graph_of(nt) for nt in chunks), processes=jobs)
     results.sort(key=lambda r: str(r.path))
-    result = BuildResult(results, publications, chunks, report, time.perf_counter() - started, out_dir)
+    result = BuildResult(results, publications, chunks, report, time.perf_counter() - started, out_dir, links=link_sections)
     if out_dir is not None:
         from kg.write import write_build
 
         result.report = write_build(result, out_dir)
     return result
+
+
+def _apply_links(
+    publications: list[Publication], chunks: list[str], results: list[FileResult], base: str
+) -> tuple[list[str], dict]:
+    """Run the link stage and fold its output into the publications' triples:
+    renamed nodes replaced, each publication's new triples added to its own
+    chunk, the shared ones as a chunk of their own."""
+    from kg.link import GLOBAL, link
+
+    links, sections = link(publications, IriMinter(base))
+    renames = {f"<{old}>": f"<{new}>" for old, new in links.renames.items()}
+    out: list[str] = []
+    for pub, chunk in zip(publications, chunks):
+        if renames:
+            chunk = "\n".join(_rename_line(line, renames) for line in chunk.splitlines()) + "\n"
+        out.append(chunk + _ntriples(links.triples.get(pub.identifier, ())))
+    if links.triples.get(GLOBAL):
+        out.append(_ntriples(links.triples[GLOBAL]))
+    by_identifier = {r.identifier: r for r in results if r.identifier}
+    for identifier, messages in links.warnings.items():
+        result = by_identifier.get(identifier)
+        if result is not None:
+            result.reasons.extend(messages)
+            if result.status == FileStatus.BUILT:
+                result.status = FileStatus.WARNINGS
+    return out, sections
+
+
+def _rename_line(line: str, renames: dict[str, str]) -> str:
+    """Rename the subject and an IRI object of one N-Triples line; literals
+    are never touched."""
+    subject, predicate, rest = line.split(" ", 2)
+    subject = renames.get(subject, subject)
+    if rest.startswith("<"):
+        obj, tail = rest.split(" ", 1)
+        rest = renames.get(obj, obj) + " " + tail
+    return f"{subject} {predicate} {rest}"
+
+
+def _ntriples(triples) -> str:
+    if not triples:
+        return ""
+    from rdflib import Graph
+
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g.serialize(format="nt", encoding="utf-8").decode("utf-8")
 
 
 def _graph_of(nt: str):  # -> rdflib.Graph
