@@ -292,4 +292,5 @@ def report_dict(result: BuildResult) -> dict:
             "conforms": getattr(result.validation, "conforms", None),
             "violations": len(violations),
         },
+        "links": result.links,
     }

@@ -62,6 +62,16 @@ class IriMinter:
         key = slug(achternaam) + (f"-{slug(fractie)}" if fractie else "")
         return self._local("kamerlid", key)
 
+    def kamerlid_key(self, key: str) -> URIRef:
+        """A member as resolved across publications (kg.link.people)."""
+        return self._local("kamerlid", key)
+
+    def lidmaatschap(self, member_key: str, fractie: str) -> URIRef:
+        return self._local("lidmaatschap", f"{member_key}-{slug(fractie)}")
+
+    def ambtsvervulling(self, achternaam: str, ambt_label: str) -> URIRef:
+        return self._local("ambtsvervulling", f"{slug(achternaam)}-{slug(ambt_label)}")
+
     def bewindspersoon(self, achternaam: str) -> URIRef:
         return self._local("bewindspersoon", slug(achternaam))
 

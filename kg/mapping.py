@@ -36,13 +36,18 @@ def _str(s: str) -> Literal:
     return Literal(s)
 
 
-def _office(iri: URIRef, office: Office) -> Iterator[Triple]:
+def _office(iri: URIRef, office: Office, iris: IriMinter) -> Iterator[Triple]:
     yield iri, RDF.type, KV.Ambt
     yield iri, RDFS.label, _str(office.label)
     yield iri, KV.titel, _str(office.titel)
     yield iri, KV.portefeuille, _str(office.portefeuille)
     if office.voorzetsel == "voor":
         yield iri, KV.zonderPortefeuille, _TRUE
+    if office.ministerie:
+        m = iris.ministerie(office.ministerie)
+        yield iri, KV.ministerie, m
+        yield m, RDF.type, KV.Ministerie
+        yield m, RDFS.label, _str(f"Ministerie van {office.ministerie}")
 
 
 def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
@@ -99,7 +104,7 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
     for office in pub.gericht_aan:
         a = iris.ambt(office.label)
         yield doc, KV.gerichtAan, a
-        yield from _office(a, office)
+        yield from _office(a, office, iris)
     answerers = []
     for person in pub.beantwoord_door:
         b = iris.bewindspersoon(person.achternaam)
@@ -111,11 +116,11 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
         if person.office:
             a = iris.ambt(person.office.label)
             yield b, KV.functie, a
-            yield from _office(a, person.office)
+            yield from _office(a, person.office, iris)
     for office in pub.mede_namens:
         a = iris.ambt(office.label)
         yield doc, KV.medeNamens, a
-        yield from _office(a, office)
+        yield from _office(a, office, iris)
 
     for v in pub.vragen:
         q = iris.vraag(pid, v.nummer)

@@ -115,6 +115,10 @@ class Office:
     voorzetsel: str  # "van" or "voor"
     portefeuille: str  # "Natuur en Stikstof"
     printed: str = ""
+    # The ministry the office belongs to ("Landbouw, Natuur en
+    # Voedselkwaliteit" for the Minister voor Natuur en Stikstof); None when
+    # the portfolio is not in the lexicon and has no "van".
+    ministerie: str | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:

@@ -24,7 +24,9 @@ from kg.iris import IriMinter
 from kg.model import Publication
 
 # (report section name, module); a module has link(publications, iris) -> LinkOutput.
-LINKERS: tuple[tuple[str, str], ...] = ()
+LINKERS: tuple[tuple[str, str], ...] = (
+    ("people", "kg.link.people"),
+)
 
 # Key of LinkOutput.triples for triples that belong to no one publication
 # (a person's external identifiers, a party's spellings).

@@ -155,7 +155,7 @@ def parse_offices(text: str) -> tuple[Office, ...]:
         titel = titels()[m.group(1)]
         rest = m.group(2).strip()
         if titel == "Minister-president":
-            offices.append(Office("Minister-president", "van", "Algemene Zaken", printed=phrase))
+            offices.append(make_office("Minister-president", "van", "Algemene Zaken", phrase))
             continue
         if not re.match(r"(?:van|voor)\s", rest):
             rest = "van " + rest  # "de Minister Justitie en Veiligheid"
@@ -164,7 +164,7 @@ def parse_offices(text: str) -> tuple[Office, ...]:
             if not mm:
                 continue
             for portfolio in _split_known(mm.group(2).strip(" ,.;")):
-                offices.append(Office(titel, mm.group(1), canonical_portfolio(portfolio), printed=phrase))
+                offices.append(make_office(titel, mm.group(1), canonical_portfolio(portfolio), phrase))
     return tuple(dict.fromkeys(offices))
 
 
@@ -177,7 +177,15 @@ def office_for(titel: str, portfolio_printed: str, addressed: tuple[Office, ...]
         if office.titel == titel and fold(office.portefeuille) == fold(portfolio):
             return office
     known = known_portefeuille(portfolio)
-    return Office(titel, known.voorzetsel if known else "van", portfolio, printed=f"{titel} ({portfolio_printed})")
+    return make_office(titel, known.voorzetsel if known else "van", portfolio, f"{titel} ({portfolio_printed})")
+
+
+def make_office(titel: str, voorzetsel: str, portefeuille: str, printed: str) -> Office:
+    """An office with the ministry it belongs to: the lexicon's host ministry,
+    else the portfolio itself when it is a ministry ("van")."""
+    known = known_portefeuille(portefeuille)
+    ministerie = known.ministerie if known else (portefeuille if voorzetsel == "van" else None)
+    return Office(titel, voorzetsel, portefeuille, printed=printed, ministerie=ministerie)
 
 
 # ------------------------------------------------------------- the header

@@ -30,6 +30,7 @@ class Portefeuille:
     naam: str
     voorzetsel: str
     afkortingen: tuple[str, ...]
+    ministerie: str | None
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +38,9 @@ def portefeuilles() -> dict[str, Portefeuille]:
     """Known portfolios by folded name and by abbreviation."""
     out: dict[str, Portefeuille] = {}
     for row in _rows("portefeuilles.csv"):
-        p = Portefeuille(row["portefeuille"], row["voorzetsel"], tuple(a for a in row["afkortingen"].split("|") if a))
+        p = Portefeuille(
+            row["portefeuille"], row["voorzetsel"], tuple(a for a in row["afkortingen"].split("|") if a), row["ministerie"] or None
+        )
         out[fold(p.naam)] = p
         for a in p.afkortingen:
             out.setdefault(fold(a), p)
