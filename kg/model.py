@@ -122,7 +122,8 @@ class Office:
 
     @property
     def label(self) -> str:
-        return f"{self.titel} {self.voorzetsel} {self.portefeuille}"
+        # The Minister-president's office has no "van ..." of its own.
+        return " ".join(part for part in (self.titel, self.voorzetsel, self.portefeuille) if part)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ _TITLES = titel_pattern()
 # Lower-case function words glued to the next word by lost spaces:
 # "deStaatssecretaris", "enVolksgezondheid", "vanFinanciën", "vanDijk".
 _GLUED_FUNCTION_WORD = re.compile(r"\b(de|en|van|voor|der|den|het)(?=[A-Z][a-zà-ÿ])")
+_INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.)+$")
 _GLUED_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z][a-zà-ÿ])")
 # Surname prefixes (tussenvoegsels) in the order they combine.
 _PREFIX_WORDS = {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "’t", "op", "la", "le", "du", "da", "dos", "di", "von", "zu", "vande", "vanden", "vander"}
@@ -58,6 +59,11 @@ def split_surname(name: str) -> tuple[str, str | None]:
         voornaam, name = glued[0], glued[1]
     name = _GLUED_FUNCTION_WORD.sub(r"\1 ", name)
     tokens = name.split(" ")
+    # Initials before the name ("J.P. Mulder", "A. Mulder") are a first name.
+    initials = [t for t in tokens[:-1] if _INITIALS.match(t)]
+    if initials and tokens[: len(initials)] == initials:
+        voornaam = voornaam or " ".join(initials)
+        tokens = tokens[len(initials) :]
     for i, tok in enumerate(tokens):
         # "Inge van Dijk": a lower-case prefix after a word that is no prefix
         # itself starts the surname; "Van den Hil" is all surname.
@@ -155,7 +161,7 @@ def parse_offices(text: str) -> tuple[Office, ...]:
         titel = titels()[m.group(1)]
         rest = m.group(2).strip()
         if titel == "Minister-president":
-            offices.append(make_office("Minister-president", "van", "Algemene Zaken", phrase))
+            offices.append(Office("Minister-president", "", "", printed=phrase, ministerie="Algemene Zaken"))
             continue
         if not re.match(r"(?:van|voor)\s", rest):
             rest = "van " + rest  # "de Minister Justitie en Veiligheid"
@@ -165,6 +171,9 @@ def parse_offices(text: str) -> tuple[Office, ...]:
                 continue
             for portfolio in _split_known(mm.group(2).strip(" ,.;")):
                 offices.append(make_office(titel, mm.group(1), canonical_portfolio(portfolio), phrase))
+    # "de Minister-President, Minister van Algemene Zaken" names one office twice.
+    if any(o.titel == "Minister-president" for o in offices):
+        offices = [o for o in offices if not (o.titel == "Minister" and o.portefeuille == "Algemene Zaken")]
     return tuple(dict.fromkeys(offices))
 
 
