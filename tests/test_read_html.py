@@ -265,3 +265,82 @@ def test_unreadable_input(tmp_path: Path, content: bytes, reason: str) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ReadError):
         HtmlReader().read(tmp_path / "bestaat-niet.html")
+
+
+# ------------------------------------------- sloppy markup, entities, encodings
+
+SLOPPY_PAGE = """<html><body><div class="vraag"><h2 class="stuktitel">Vraag 1</h2>
+<p>Eerste alinea
+<p>Tweede alinea met <b>vet</b> en een<!-- commentaar --> woord<span class="sr-only"> verborgen</span> erachter
+<ul><li>een<li>twee</ul>
+<table><tr><td>a<td>b<tr><td>c<td>d</table>
+<dl><dt>term<dd>uitleg</dl>
+<p>Slot</div></body>"""
+
+
+def test_unclosed_elements_are_closed_as_a_browser_does(tmp_path: Path) -> None:
+    source = HtmlReader().read(write(tmp_path, SLOPPY_PAGE))
+    assert source.text.split("\n") == [
+        "Vraag 1",
+        "Eerste alinea",
+        # A comment splits no word; the text after a hidden element is kept.
+        "Tweede alinea met vet en een woord erachter",
+        "een",
+        "twee",
+        "a",
+        "b",
+        "c",
+        "d",
+        "term",
+        "uitleg",
+        "Slot",
+    ]
+
+
+def test_entity_heavy_page(tmp_path: Path) -> None:
+    html = (
+        "<p>&lt;b&gt; &amp;amp; caf&eacute; &euml;&#233;&#x20AC; &hellip; &mdash; &ldquo;citaat&rdquo; "
+        "&copy;&nbsp;2024 &frac12; &#8217;s-Hertogenbosch &onbekend; AT&amp;T</p>"
+    )
+    source = HtmlReader().read(write(tmp_path, html))
+    # Every named and numeric reference decoded once; an unknown name stays as printed.
+    assert source.text == "<b> &amp; café ëé€ … — “citaat” © 2024 ½ ’s-Hertogenbosch &onbekend; AT&T"
+
+
+WINDOWS_1252_PAGE = '<html><head><meta charset="windows-1252"></head><body><p>Financiën € – “ja”</p></body></html>'
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A byte order mark outranks the (wrong) declared charset.
+        b"\xef\xbb\xbf" + WINDOWS_1252_PAGE.encode("utf-8"),
+        WINDOWS_1252_PAGE.encode("cp1252"),
+        # An XML declaration naming an encoding (XHTML) is no obstacle.
+        '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+        "<p>Financiën € – “ja”</p></body></html>".encode(),
+    ],
+    ids=["bom-and-windows-1252-meta", "windows-1252-meta", "xhtml-declaration"],
+)
+def test_declared_and_marked_encodings(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "pagina.html"
+    path.write_bytes(content)
+    assert HtmlReader().read(path).text == "Financiën € – “ja”"
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"<!-- alleen commentaar -->", "no markup"),
+        (b"a < b en c<d", "no markup"),  # a "<" in plain text is no tag
+        (b"<html></html>", "no text"),
+        # The parser gives up beyond a depth no real page reaches: refused, not cut short.
+        (b"<p>voor</p>" + b"<div>" * 3000 + b"diep" + b"</div>" * 3000 + b"<p>na</p>", "nested too deeply"),
+    ],
+    ids=["comment-only", "plain-text-with-lt", "empty-document", "too-deep"],
+)
+def test_unreadable_markup(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "kapot.html"
+    path.write_bytes(content)
+    with pytest.raises(ReadError, match=reason):
+        HtmlReader().read(path)

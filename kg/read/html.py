@@ -2,11 +2,10 @@
 of tweedekamer.nl, and any other web page (tweedekamer.nl pages are read by the
 same rules as any page: no sample of their markup could be checked).
 
-The page is parsed with the standard library's ``html.parser`` into a small
-tree (no third-party dependency: these pages are generated, well-formed markup,
-and the few HTML rules that matter for sloppy pages, such as an unclosed
-``<p>`` or ``<li>``, are applied by the tree builder). The tree is then read
-block by block: one paragraph, heading or table cell per line, in reading order.
+The page is parsed by lxml (libxml2's HTML parser, which recovers from sloppy
+markup as browsers do: an unclosed ``<p>``, ``<li>`` or ``<td>`` is closed by
+the next one, entities are decoded). The tree is then read block by block: one
+paragraph, heading or table cell per line, in reading order.
 
 Footnotes are lifted out when the markup says what they are: the officiele-
 bekendmakingen note block (``div#noten`` with ``div.voet.noot`` items, each
@@ -16,10 +15,11 @@ it, or the common ``section.footnotes`` convention of other sites.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
 
 from kg.errors import ReadError
 from kg.model import FOOTNOTE_MARK, RawFootnote, SourceText
@@ -27,10 +27,6 @@ from kg.read import decode_text, name_says_truncated, read_bytes, sha256_of, tid
 
 # ------------------------------------------------------------ markup knowledge
 
-# Elements without content or end tag.
-VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
 # Elements that start and end a line of text.
 BLOCK_TAGS = frozenset(
     """address article aside blockquote body caption center dd details dialog div
@@ -83,6 +79,9 @@ _UNIT_BEFORE = re.compile(r"(?:^|[\s\d(])(?:[mµ]?m|[ck]m|dm)$")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _DIGITS = re.compile(r"^\s*(\d{1,4})\s*$")
 _LEADING_NUMBER = re.compile(r"^\s*(\d{1,4})[.)]?\s+")
+
+# A whole start tag: a file without one is not HTML (and a "<" in plain text is no tag).
+_START_TAG = re.compile(r"<[A-Za-z][^<>]*>")
 
 
 # ------------------------------------------------------------------ the reader
@@ -143,120 +142,30 @@ def _decode(data: bytes, path: Path) -> str:
     return decode_text(data, path)
 
 
-# ------------------------------------------------------------------- the tree
-
-
-@dataclass(eq=False)
-class _Node:
-    tag: str
-    attrs: dict[str, str]
-    parent: _Node | None = None
-    children: list[_Node | str] = field(default_factory=list)
-
-    @property
-    def classes(self) -> frozenset[str]:
-        return frozenset(self.attrs.get("class", "").split())
-
-    def elements(self) -> Iterator[_Node]:
-        """This element and every element below it, in document order."""
-        stack: list[_Node] = [self]
-        while stack:
-            node = stack.pop()
-            yield node
-            stack.extend(reversed([c for c in node.children if isinstance(c, _Node)]))
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def has_ancestor(self, tags: frozenset[str]) -> bool:
-        node = self.parent
-        while node is not None:
-            if node.tag in tags:
-                return True
-            node = node.parent
-        return False
-
-
-# Start tags that close an open <p> (HTML's "close a p element" rule), and the
-# elements a search for that <p> does not cross.
-_CLOSES_P = BLOCK_TAGS - {"li", "dd", "dt", "td", "th", "tr", "tbody", "thead", "tfoot", "caption", "body", "html"}
-_P_SCOPE = frozenset({"table", "td", "th", "caption", "button", "html", "object", "template"})
-# Start tag -> (open tags it closes, tags that bound the search).
-_IMPLIED_END: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "li": (frozenset({"li"}), frozenset({"ul", "ol", "table"})),
-    "dt": (frozenset({"dt", "dd"}), frozenset({"dl", "table"})),
-    "dd": (frozenset({"dt", "dd"}), frozenset({"dl", "table"})),
-    "tr": (frozenset({"tr", "td", "th"}), frozenset({"table", "tbody", "thead", "tfoot"})),
-    "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
-    "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
-    "tbody": (frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
-    "thead": (frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
-    "tfoot": (frozenset({"tbody", "thead", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
-    "option": (frozenset({"option"}), frozenset({"select"})),
-}
-
-
-class _TreeBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = _Node("#document", {})
-        self.stack: list[_Node] = [self.root]
-        self.elements = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._close_implied(tag)
-        node = _Node(tag, {k: v or "" for k, v in attrs}, parent=self.stack[-1])
-        self.stack[-1].children.append(node)
-        self.elements += 1
-        if tag not in VOID_TAGS:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # XHTML ``<a id="x"/>``: an element without content either way.
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID_TAGS:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-        # A stray end tag closes nothing, as in a browser.
-
-    def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(data)
-
-    def _close_implied(self, tag: str) -> None:
-        if tag in _CLOSES_P:
-            self._pop_to(frozenset({"p"}), _P_SCOPE)
-        if tag in _IMPLIED_END:
-            self._pop_to(*_IMPLIED_END[tag])
-
-    def _pop_to(self, targets: frozenset[str], bounds: frozenset[str]) -> None:
-        for i in range(len(self.stack) - 1, 0, -1):
-            tag = self.stack[i].tag
-            if tag in targets:
-                del self.stack[i:]
-                return
-            if tag in bounds:
-                return
-
-
-def _parse(html: str, path: Path) -> _Node:
-    builder = _TreeBuilder()
-    try:
-        builder.feed(html)
-        builder.close()
-    except (AssertionError, ValueError) as exc:  # html.parser's own complaints
-        raise ReadError(f"malformed HTML: {exc}", path) from exc
-    if builder.elements == 0:
+def _parse(html: str, path: Path) -> HtmlElement:
+    if not _START_TAG.search(html):
         raise ReadError("not an HTML page: no markup found", path)
-    return builder.root
+    # _decode has chosen the encoding: the parser gets UTF-8 and is told so, which
+    # overrides any <meta charset> (a str would be refused if it held an XML declaration).
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=parser)
+    except lxml.etree.ParserError:  # "Document is empty": markup, but no element or text
+        raise ReadError("the HTML page holds no text", path) from None
+    except lxml.etree.LxmlError as exc:
+        raise ReadError(f"damaged HTML: {exc}", path) from exc
+    # The parser recovers from anything but a fatal error, after which it stops
+    # silently: the rest of the page would be missing without a word.
+    fatal = next((e for e in parser.error_log if e.level == lxml.etree.ErrorLevels.FATAL), None)
+    if fatal is None:
+        return root
+    if fatal.type == lxml.etree.ErrorTypes.ERR_RESOURCE_LIMIT:  # libxml2's limits: 256 levels, 10 MB of text
+        reason = "is nested too deeply" if "depth" in fatal.message else "page is too large"
+        raise ReadError(f"the HTML {reason} to read", path)
+    raise ReadError(f"damaged HTML: the parser stopped at line {fatal.line} ({fatal.message.strip()})", path)
 
 
 # ------------------------------------------------------------------ the page
-
 
 
 def _digits(text: str) -> int | None:
@@ -264,29 +173,35 @@ def _digits(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _is_dropped(node: _Node) -> bool:
-    if node.tag in DROP_TAGS or "hidden" in node.attrs:
+def _has_class(node: HtmlElement, names: frozenset[str]) -> bool:
+    return not names.isdisjoint(node.classes)
+
+
+def _inside(node: HtmlElement, ancestor: HtmlElement) -> bool:
+    return node is ancestor or ancestor in node.iterancestors()
+
+
+def _is_dropped(node: HtmlElement) -> bool:
+    if node.tag in DROP_TAGS or "hidden" in node.attrib:
         return True
-    if node.tag in SITE_CHROME_TAGS and not node.has_ancestor(ARTICLE_TAGS):
+    if node.tag in SITE_CHROME_TAGS and next(node.iterancestors(*ARTICLE_TAGS), None) is None:
         return True
-    if "display:none" in node.attrs.get("style", "").replace(" ", "").lower():
+    if "display:none" in node.get("style", "").replace(" ", "").lower():
         return True
-    tokens = node.classes | {node.attrs.get("id", "")}
-    return bool(tokens & DROP_TOKENS)
+    return _has_class(node, DROP_TOKENS) or node.get("id") in DROP_TOKENS
 
 
 class _Page:
     """The lines, footnotes and warnings of one parsed page."""
 
-    def __init__(self, root: _Node) -> None:
+    def __init__(self, root: HtmlElement) -> None:
         self.warnings: list[str] = []
-        body = next((n for n in root.elements() if n.tag == "body"), root)
-        self.known_structure = any(
-            n.classes & OB_CLASSES or n.attrs.get("id") == "noten" for n in body.elements()
-        )
+        body = root.find("body")
+        body = root if body is None else body
+        self.known_structure = any(_has_class(n, OB_CLASSES) or n.get("id") == "noten" for n in body.iter())
         self.notes: dict[int, str] = {}
         self.note_ids: dict[str, int] = {}  # id of any element inside a note -> its number
-        self.note_blocks: set[int] = set()  # id() of the note blocks, left out of the text
+        self.note_blocks: set[HtmlElement] = set()  # left out of the text
         self._referenced: set[int] = set()
         self._unmatched: set[int] = set()
         self._read_notes(body)
@@ -303,16 +218,16 @@ class _Page:
 
     # -- footnotes
 
-    def _read_notes(self, body: _Node) -> None:
+    def _read_notes(self, body: HtmlElement) -> None:
         for block in _note_blocks(body):
             items = _note_items(block)
             if not items:
                 continue  # not what it looked like; its text stays in the text
-            self.note_blocks.add(id(block))
+            self.note_blocks.add(block)
             for position, item in enumerate(items, start=1):
                 self._read_note(item, position)
 
-    def _read_note(self, item: _Node, position: int) -> None:
+    def _read_note(self, item: HtmlElement, position: int) -> None:
         number = _note_number(item)
         lines = _Lines(self, in_note=True)
         lines.walk(item)
@@ -328,18 +243,18 @@ class _Page:
             self.warnings.append(f"footnote {number} occurs twice; the first is kept")
         else:
             self.notes[number] = text
-        for node in item.elements():
+        for node in item.iter():
             for key in ("id", "name"):
-                if node.attrs.get(key):
-                    self.note_ids.setdefault(node.attrs[key], number)
+                if node.get(key):
+                    self.note_ids.setdefault(node.get(key), number)
 
-    def reference(self, node: _Node, text_before: str) -> int | None:
+    def reference(self, node: HtmlElement, text_before: str) -> int | None:
         """The note number when ``node`` is a footnote reference, else None."""
         if node.tag == "a":
-            target = node.attrs.get("href", "")
+            target = node.get("href", "")
             target = target[1:] if target.startswith("#") else ""
-            printed = _digits(node.text())
-            if node.classes & REF_CLASSES:
+            printed = _digits(node.text_content())
+            if _has_class(node, REF_CLASSES):
                 number = self.note_ids.get(target, printed)
             elif target in self.note_ids and printed is not None:
                 number = self.note_ids[target]  # a plain link to a note, printed as its number
@@ -349,8 +264,8 @@ class _Page:
                 return None
             if printed is not None and printed != number:
                 self.warnings.append(f"footnote reference printed as {printed} links to note {number}")
-        elif node.tag == "sup" and not any(n.tag == "a" for n in node.elements()):
-            number = _digits(node.text())
+        elif node.tag == "sup" and node.find(".//a") is None:
+            number = _digits(node.text_content())
             if number is None or number not in self.notes or _UNIT_BEFORE.search(text_before):
                 return None
         else:
@@ -362,54 +277,40 @@ class _Page:
         return number
 
 
-def _identifiers(root: _Node) -> tuple[str, ...]:
-    metas = (n for n in root.elements() if n.tag == "meta")
-    named = (m.attrs.get("content", "") for m in metas if m.attrs.get("name", "").lower() in IDENTIFIER_META)
+def _identifiers(root: HtmlElement) -> tuple[str, ...]:
+    named = (m.get("content", "") for m in root.iter("meta") if m.get("name", "").lower() in IDENTIFIER_META)
     return tuple(tidy_text(content) for content in named if content.strip())
 
 
-def _note_blocks(body: _Node) -> list[_Node]:
-    blocks: list[_Node] = []
-    for node in body.elements():
-        if node.attrs.get("id") in NOTE_BLOCK_IDS or node.classes & NOTE_BLOCK_CLASSES:
+def _note_blocks(body: HtmlElement) -> list[HtmlElement]:
+    blocks: list[HtmlElement] = []
+    for node in body.iter():
+        if node.get("id") in NOTE_BLOCK_IDS or _has_class(node, NOTE_BLOCK_CLASSES):
             if not any(_inside(node, b) for b in blocks):
                 blocks.append(node)
     return blocks
 
 
-def _inside(node: _Node, ancestor: _Node) -> bool:
-    current: _Node | None = node
-    while current is not None:
-        if current is ancestor:
-            return True
-        current = current.parent
-    return False
-
-
-def _note_items(block: _Node) -> list[_Node]:
-    items = [n for n in block.elements() if any(cls <= n.classes for cls in NOTE_ITEM_CLASSES)]
+def _note_items(block: HtmlElement) -> list[HtmlElement]:
+    items = [n for n in block.iter() if any(names.issubset(n.classes) for names in NOTE_ITEM_CLASSES)]
     if items:
         return items
     # Other sites: a list of notes, one <li> each.
-    return [n for n in block.elements() if n.tag == "li" and not n.has_ancestor(frozenset({"li"}))]
+    return [n for n in block.iter("li") if next(n.iterancestors("li"), None) is None]
 
 
-def _note_number(item: _Node) -> int | None:
-    for node in item.elements():
-        if node.classes & NOTE_NUMBER_CLASSES:
-            return _digits(node.text())
-    return None
+def _note_number(item: HtmlElement) -> int | None:
+    number = next((n for n in item.iter() if _has_class(n, NOTE_NUMBER_CLASSES)), None)
+    return None if number is None else _digits(number.text_content())
 
 
-def _content_root(body: _Node) -> _Node:
+def _content_root(body: HtmlElement) -> HtmlElement:
     """The smallest known content container that holds all of the publication."""
-    markers = [n for n in body.elements() if n.classes & PUBLICATION_CLASSES or n.attrs.get("id") == "noten"]
+    markers = [n for n in body.iter() if _has_class(n, PUBLICATION_CLASSES) or n.get("id") == "noten"]
     for kind, value in CONTENT_ROOTS:
-        for node in body.elements():
-            if (node.tag if kind == "tag" else node.attrs.get(kind)) == value:
-                if all(_inside(m, node) for m in markers) and node.text().strip():
-                    return node
-                break
+        node = next((n for n in body.iter() if (n.tag if kind == "tag" else n.get(kind)) == value), None)
+        if node is not None and all(_inside(m, node) for m in markers) and node.text_content().strip():
+            return node
     return body
 
 
@@ -430,12 +331,13 @@ class _Lines:
         if line:
             self.lines.append(line)
 
-    def walk(self, node: _Node) -> None:
-        for child in node.children:
-            if isinstance(child, str):
-                self._text(child)
-            else:
-                self._element(child)
+    def walk(self, node: HtmlElement) -> None:
+        if node.text:
+            self._text(node.text)
+        for child in node:
+            self._element(child)
+            if child.tail:  # the text after a child is the parent's, read even when the child is not
+                self._text(child.tail)
 
     def _text(self, text: str) -> None:
         if not self._pre:
@@ -447,10 +349,10 @@ class _Lines:
             self.flush()
             self._buffer.append(part)
 
-    def _element(self, node: _Node) -> None:
-        if _is_dropped(node) or id(node) in self.page.note_blocks:
+    def _element(self, node: HtmlElement) -> None:
+        if _is_dropped(node) or node in self.page.note_blocks:
             return
-        if self.in_note and node.classes & NOTE_NUMBER_CLASSES:
+        if self.in_note and _has_class(node, NOTE_NUMBER_CLASSES):
             return  # the note's own number is in RawFootnote.number
         if not self.in_note:
             number = self.page.reference(node, "".join(self._buffer[-3:]))
@@ -469,7 +371,7 @@ class _Lines:
         else:
             self._block(node)
 
-    def _block(self, node: _Node) -> None:
+    def _block(self, node: HtmlElement) -> None:
         block = node.tag in BLOCK_TAGS
         if block:
             self.flush()
@@ -479,13 +381,13 @@ class _Lines:
         if block:
             self.flush()
 
-    def _list(self, node: _Node) -> None:
-        start = _digits(node.attrs.get("start", "")) if node.tag == "ol" else None
+    def _list(self, node: HtmlElement) -> None:
+        start = _digits(node.get("start", "")) if node.tag == "ol" else None
         self._lists.append((start or 1) - 1 if node.tag == "ol" else None)
         self._block(node)
         self._lists.pop()
 
-    def _item(self, node: _Node) -> None:
+    def _item(self, node: HtmlElement) -> None:
         self.flush()
         last = self._lists[-1] if self._lists else None
         if last is not None and not self.in_note:
@@ -496,16 +398,16 @@ class _Lines:
         self.flush()
 
 
-def _key_value_table(table: _Node) -> list[tuple[str, str]]:
+def _key_value_table(table: HtmlElement) -> list[tuple[str, str]]:
     """A table of one header row over one value row (the metadata table at the
     top of an officielebekendmakingen page) as (header, value) pairs, to be
     printed "Vergaderjaar 2014-2015" as a masthead prints it; [] for any other
     table, whose cells are then read as blocks."""
-    rows = [n for n in table.elements() if n.tag == "tr"]
-    if len(rows) != 2 or any(n.tag == "table" for n in table.elements() if n is not table):
+    rows = list(table.iter("tr"))
+    if len(rows) != 2 or next(table.iterdescendants("table"), None) is not None:
         return []
-    head, values = ([c for c in row.children if isinstance(c, _Node) and c.tag in ("th", "td")] for row in rows)
-    if not head or len(head) != len(values) or any(c.tag != "th" for c in head):
+    head, values = ([cell for cell in row if cell.tag in ("th", "td")] for row in rows)
+    if not head or len(head) != len(values) or any(cell.tag != "th" for cell in head):
         return []
-    pairs = [(tidy_text(h.text()), tidy_text(v.text())) for h, v in zip(head, values)]
+    pairs = [(tidy_text(h.text_content()), tidy_text(v.text_content())) for h, v in zip(head, values)]
     return [(h, v) for h, v in pairs if h and v]
