@@ -35,3 +35,23 @@ class ValidationSetupError(KgError):
 
 class UsageError(KgError):
     """The command line asked for something impossible (bad path, bad option)."""
+
+
+class RegistryError(ValidationSetupError):
+    """The identifier registry shipped with the package could not be loaded (a packaging fault)."""
+
+
+class QueryError(UsageError):
+    """A SPARQL query cannot be run as asked: unknown name or parameter, a bad
+    parameter value, or a query text (a user's file) that does not parse."""
+
+
+class QuerySetupError(ValidationSetupError):
+    """A named query shipped with kg is missing or malformed (a packaging fault)."""
+
+
+class PushError(KgError):
+    """A triple store could not be reached, or refused an upload as a whole
+    (``kg push``: exit code 4)."""
+
+    result: object | None = None  # kg.push.PushResult: what was done before the push stopped

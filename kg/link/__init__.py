@@ -26,6 +26,8 @@ from kg.model import Publication
 # (report section name, module); a module has link(publications, iris) -> LinkOutput.
 LINKERS: tuple[tuple[str, str], ...] = (
     ("people", "kg.link.people"),
+    ("registry", "kg.link.registry"),
+    ("followup", "kg.link.followup"),
 )
 
 # Key of LinkOutput.triples for triples that belong to no one publication
