@@ -1,0 +1,50 @@
+"""``kg serve``: a read-only SPARQL endpoint (and a query page) over a build."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.errors import UsageError
+
+EXIT_OK = 0
+DEFAULT_GRAPH = Path("output") / "kamervragen.nt"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default: 8000; 0 picks a free one)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--graph", type=Path, default=None, metavar="FILE", help=f"a build's graph dump, .nt or .ttl (default: {DEFAULT_GRAPH})")
+    source.add_argument("--store", type=Path, default=None, metavar="DIR", help="an on-disk Oxigraph store made by kg build --store")
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="stop a query after this long (default: 30)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.serve import ServeConfig, SparqlServer
+    from kg.store import is_store
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: not a TCP port")
+    if args.store is not None:
+        if not (args.store.is_dir() and is_store(args.store)):
+            raise UsageError(f"no Oxigraph store at {args.store} (make one with: kg build ... --store {args.store})")
+        config = ServeConfig(store=args.store.resolve(), host=args.host, port=args.port, timeout=args.timeout)
+    else:
+        graph = args.graph or DEFAULT_GRAPH
+        if not graph.is_file():
+            hint = "run kg build first, or pass --graph FILE or --store DIR" if args.graph is None else "no such file"
+            raise UsageError(f"no graph at {graph}: {hint}")
+        config = ServeConfig(graph=graph.resolve(), host=args.host, port=args.port, timeout=args.timeout)
+    with SparqlServer(config) as server:
+        source = f"store {config.store}" if config.store is not None else f"graph {config.graph}"
+        print(f"kg serve: {server.pool.triples} triples from {source}")
+        print(f"  SPARQL endpoint {server.url}sparql, query page {server.url} (time limit {config.timeout:g} s; Ctrl-C stops)")
+        sys.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("kg serve: stopped")
+    return EXIT_OK

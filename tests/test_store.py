@@ -1,0 +1,164 @@
+"""The on-disk Oxigraph store: ``kg build --store``, ``kg query --store``,
+and the same answers from both stores for every named query."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from kg import query as q
+from kg.build import build
+from kg.cli import main
+from kg.errors import UsageError
+from kg.store import is_store, load_ntriples, open_store
+
+NAMES = sorted(q.named_queries())
+
+
+@pytest.fixture(scope="module")
+def samples_build(tmp_path_factory) -> Path:
+    """The samples shipped with kg, built with --store (no corpus needed)."""
+    out = tmp_path_factory.mktemp("samples-build")
+    build(None, out, validate=False, store=out / "store")
+    return out
+
+
+@pytest.fixture(scope="module")
+def corpus_build(corpus: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus-store")
+    build([corpus / "docs", corpus / "unlabelled"], out, validate=False, store=out / "store")
+    return out
+
+
+def nt_lines(out: Path) -> int:
+    return sum(1 for ln in (out / "kamervragen.nt").read_text(encoding="utf-8").splitlines() if ln.strip())
+
+
+def test_build_store_holds_the_build(samples_build):
+    store_dir = samples_build / "store"
+    assert is_store(store_dir)
+    assert len(open_store(store_dir)) == nt_lines(samples_build)
+    # nothing left beside it from the load
+    assert sorted(p.name for p in samples_build.iterdir() if p.name.startswith(".")) == []
+
+
+def test_loading_again_replaces_the_store(samples_build, tmp_path):
+    store_dir = tmp_path / "db"
+    n = load_ntriples(store_dir, samples_build / "kamervragen.nt")
+    assert load_ntriples(store_dir, samples_build / "kamervragen.nt") == n  # not appended
+    assert load_ntriples(store_dir, b"<http://e/a> <http://e/b> <http://e/c> .\n") == 1
+    assert len(open_store(store_dir)) == 1
+
+
+def test_a_failed_load_keeps_the_old_store(samples_build, tmp_path):
+    store_dir = tmp_path / "db"
+    n = load_ntriples(store_dir, samples_build / "kamervragen.nt")
+    with pytest.raises(SyntaxError):
+        load_ntriples(store_dir, b"<http://e/a> <http://e/b> this is not N-Triples\n")
+    assert len(open_store(store_dir)) == n
+    assert [p.name for p in tmp_path.iterdir()] == ["db"]
+
+
+def test_a_directory_that_is_not_a_store_is_never_replaced(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match="holds no Oxigraph store"):
+        load_ntriples(tmp_path, b"<http://e/a> <http://e/b> <http://e/c> .\n")
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(UsageError, match="no Oxigraph store"):
+        open_store(tmp_path)
+    with pytest.raises(UsageError, match="no Oxigraph store"):
+        open_store(tmp_path / "missing")
+
+
+def test_samples_both_stores_agree(samples_build):
+    graph = Graph()
+    graph.parse(str(samples_build / "kamervragen.nt"), format="nt")
+    store = open_store(samples_build / "store")
+    for name in NAMES:
+        a, b = q.run(q.named_queries()[name], graph), q.run(q.named_queries()[name], store)
+        assert (a.variables, a.rows) == (b.variables, b.rows), name
+
+
+# ------------------------------------------------------------------ corpus
+
+
+@pytest.fixture(scope="module")
+def corpus_stores(corpus_build):
+    graph = Graph()
+    graph.parse(str(corpus_build / "kamervragen.nt"), format="nt")
+    return graph, open_store(corpus_build / "store")
+
+
+def test_corpus_store_holds_the_build(corpus_build, corpus_stores):
+    assert len(corpus_stores[1]) == len(corpus_stores[0]) == nt_lines(corpus_build)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_corpus_both_stores_give_the_same_answers(corpus_stores, name):
+    graph, store = corpus_stores
+    named = q.named_queries()[name]
+    in_memory, on_disk = q.run(named, graph), q.run(named, store)
+    assert in_memory.variables == on_disk.variables
+    assert in_memory.rows == on_disk.rows
+    for fmt in q.FORMATS:
+        assert q.serialize(in_memory, fmt) == q.serialize(on_disk, fmt)
+
+
+# --------------------------------------------------------------------- CLI
+
+
+def test_kg_query_reads_the_graph_or_the_store_alike(samples_build, capsys):
+    args = ["query", "questions-per-party-per-year", "--format", "csv"]
+    assert main([*args, "--graph", str(samples_build / "kamervragen.nt")]) == 0
+    from_graph = capsys.readouterr().out
+    assert main([*args, "--store", str(samples_build / "store")]) == 0
+    from_store = capsys.readouterr().out
+    assert from_graph == from_store
+    assert from_graph.splitlines()[0] == "vergaderjaar,party,documents,questions"
+    assert len(from_graph.splitlines()) > 1
+
+
+def test_kg_query_list(capsys):
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in NAMES:
+        assert f"\n{name}\n" in f"\n{out}"
+    assert "--param limit: integer — how many publications to list (default 20)" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["query", "no-such-query"], "the named queries are: answer-time-per-ministry"),
+        (["query"], "name a query or a .rq file"),
+        (["query", "most-cited-publications", "--param", "top=3"], "its parameters: limit"),
+        (["query", "most-cited-publications", "--param", "limit=many"], "must be an integer"),
+        (["query", "most-cited-publications", "--param", "limit"], "name=value"),
+        (["query", "late-answers", "--graph", "/nonexistent/kamervragen.nt"], "no such file"),
+        (["query", "late-answers", "--store", "/nonexistent/store"], "no Oxigraph store"),
+        (["query", "late-answers", "--format", "xml"], "invalid choice"),
+    ],
+)
+def test_kg_query_wrong_arguments_exit_2_and_say_what_exists(argv, message, capsys):
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_kg_query_without_rows_exits_1(samples_build, capsys):
+    argv = ["query", "questions-mentioning", "--param", "term=zzz-nowhere", "--graph", str(samples_build / "kamervragen.nt")]
+    assert main(argv) == 1
+    assert "(0 rows)" in capsys.readouterr().out
+
+
+def test_kg_query_runs_a_query_file(samples_build, tmp_path, capsys):
+    path = tmp_path / "count.rq"
+    path.write_text("# How many documents.\n# param kind: iri — a class (default https://w3id.org/kamervragen/def#Document)\n"
+                    "SELECT (COUNT(?d) AS ?n) WHERE { ?d a $kind }\n", encoding="utf-8")
+    assert main(["query", str(path), "--store", str(samples_build / "store"), "--format", "tsv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "?n" and int(out[1]) > 0
+    store = ox.Store.read_only(str(samples_build / "store"))
+    expected = next(iter(store.query("SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/kamervragen/def#Document> }")))[0]
+    assert int(out[1]) == int(expected.value)
