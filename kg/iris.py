@@ -83,3 +83,52 @@ class IriMinter:
 
     def ministerie(self, portefeuille: str) -> URIRef:
         return self._local("ministerie", slug(portefeuille))
+
+    def koppeling(self, van: str, naar: str) -> URIRef:
+        """The link between two publications of the same questions (kg.link.followup):
+        questions and their answer, a delay notice and what it delays. Official
+        identifiers hold no "--", so the pair reads back unambiguously."""
+        return self._local("koppeling", f"{van}--{naar}")
+
+    # ------------------------------------------------- dumps and provenance
+    # Named graphs, the dataset description and the provenance of a build
+    # (kg.dumps). Flat like the rest: one kind per path segment.
+
+    def graph(self, identifier: str) -> URIRef:
+        """The named graph that holds one publication's triples in the TriG
+        dump and in a triple store (``kg push``). Minted under the base, not
+        under officielebekendmakingen, whose names are not ours to mint."""
+        return self._local("graph", identifier)
+
+    def shared_graph(self) -> URIRef:
+        """The named graph of what several publications state and what the link stage adds."""
+        return self._local("graph", "_shared")
+
+    def description_graph(self) -> URIRef:
+        """The graph of the dataset description and provenance (the TriG's
+        default graph; a named graph of its own in a triple store)."""
+        return self._local("graph", "_dataset")
+
+    def dataset(self) -> URIRef:
+        return URIRef(f"{self.base}dataset")
+
+    def distribution(self, file_name: str) -> URIRef:
+        return self._local("distribution", file_name)
+
+    def class_partition(self, curie: str) -> URIRef:
+        """The VoID partition of the instances of one class ("kv:Vraag" -> partition/kv-vraag)."""
+        return self._local("partition", slug(curie))
+
+    def source_file(self, sha256: str) -> URIRef:
+        """A source file, named by its content: the same bytes are one node."""
+        return self._local("source", sha256)
+
+    def checksum(self, sha256: str) -> URIRef:
+        return self._local("checksum", f"sha256-{sha256}")
+
+    def build_activity(self, digest: str) -> URIRef:
+        """One run of ``kg build``, named by a digest of its inputs and kg's version."""
+        return self._local("build", digest)
+
+    def software(self, version: str) -> URIRef:
+        return self._local("software", f"kamervragen-kg-{slug(version)}")

@@ -1,0 +1,123 @@
+"""Benchmark of the dumps: the time and size of each dump of a build.
+
+Not a test: it prints figures. Builds the inputs once (without SHACL), then
+times the preparation (named graphs, dataset description, JSON-LD context)
+and every writer of ``kg.dumps.DUMP_WRITERS``, best of --repeat, and prints
+each file's size. ``--scale N`` repeats the build's publications N times
+under renamed IRIs, to see how the writers grow with the graph.
+``--compare-jsonld`` also times the JSON-LD routes not taken: pyoxigraph's
+own JSON-LD (expanded, it writes no context) and, where pyld is installed,
+pyld's compaction with the same context.
+
+    python benchmarks/bench_dumps.py [INPUT ...] [--scale N] [--repeat N] [--compare-jsonld]
+
+Without INPUT it builds the shipped samples.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_OURS = re.compile(r"<(https://(?:w3id\.org/kamervragen/id|zoek\.officielebekendmakingen\.nl)/[^>]*)>")
+
+
+def scaled(result, n: int):
+    """The build's publications n times, each copy's IRIs renamed."""
+    if n <= 1:
+        return result
+    publications, chunks = [], []
+    per_pub = result.ntriples[: len(result.publications)]
+    shared = result.ntriples[len(result.publications):]
+    for k in range(n):
+        for pub, chunk in zip(result.publications, per_pub):
+            publications.append(dataclasses.replace(pub, identifier=f"{pub.identifier}-r{k}"))
+            chunks.append(_OURS.sub(lambda m, k=k: f"<{m[1]}-r{k}>", chunk))
+    for k in range(n):
+        for chunk in shared:
+            chunks.append(_OURS.sub(lambda m, k=k: f"<{m[1]}-r{k}>", chunk))
+    # the shared chunks go last, as one chunk: the layout build gives prepare()
+    merged_shared = "".join(chunks[len(publications):])
+    chunks = chunks[: len(publications)] + ([merged_shared] if merged_shared else [])
+    return dataclasses.replace(result, publications=publications, ntriples=chunks)
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def compare_jsonld(dumps, out: Path, repeat: int) -> None:
+    import pyoxigraph as ox
+
+    nt = "\n".join(dumps.lines) + "\n"
+
+    def oxigraph_expanded() -> None:
+        ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), str(out / "oxigraph.jsonld"), format=ox.RdfFormat.JSON_LD)
+
+    seconds = best_of(repeat, oxigraph_expanded)
+    print(f"{'  pyoxigraph JSON-LD (expanded)':34} {seconds:>8.2f} {(out / 'oxigraph.jsonld').stat().st_size / 1e6:>9.2f}")
+    try:
+        from pyld import jsonld
+    except ImportError:
+        print("  pyld: not installed (pip install pyld to compare)")
+        return
+
+    def pyld_compact() -> None:
+        expanded = json.loads(ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD))
+        data = jsonld.compact(expanded, {"@context": dumps.context})
+        (out / "pyld.jsonld").write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+
+    seconds = best_of(repeat, pyld_compact)
+    print(f"{'  pyld compaction':34} {seconds:>8.2f} {(out / 'pyld.jsonld').stat().st_size / 1e6:>9.2f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("inputs", nargs="*", type=Path)
+    parser.add_argument("--scale", type=int, default=1, help="repeat the publications N times under new IRIs")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare-jsonld", action="store_true")
+    args = parser.parse_args()
+
+    from kg.build import build
+    from kg.dumps import DUMP_WRITERS, prepare, writer
+    from kg.iris import IriMinter
+
+    result = scaled(build(args.inputs or None, None, validate=False), args.scale)
+    iris = IriMinter()
+    holder: dict = {}
+    prep = best_of(args.repeat, lambda: holder.update(dumps=prepare(result, iris)))
+    dumps = holder["dumps"]
+    print(
+        f"kg dumps benchmark: {', '.join(map(str, args.inputs)) or 'shipped samples'} x{args.scale}: "
+        f"{len(result.publications)} publications, {len(dumps.lines)} triples, {len(dumps.graphs)} named graphs; best of {args.repeat}"
+    )
+    print(f"{'dump':34} {'seconds':>8} {'MB':>9}")
+    print(f"{'(prepare: graphs, description)':34} {prep:>8.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        total = prep
+        for name in DUMP_WRITERS:
+            seconds = best_of(args.repeat, lambda name=name: writer(name)(dumps, out / name))
+            total += seconds
+            print(f"{name:34} {seconds:>8.2f} {(out / name).stat().st_size / 1e6:>9.2f}")
+        print(f"{'all dumps':34} {total:>8.2f}")
+        if args.compare_jsonld:
+            compare_jsonld(dumps, out, args.repeat)
+    print(f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""TriG: kamervragen.trig, one named graph per publication.
+
+The default graph holds the dataset description and the provenance of every
+named graph (kg.dumps.dataset); then come the named graphs in IRI order: one
+per publication with the triples it alone states, and one shared graph with
+what several publications state (a member, a party, an office, a publication
+they all cite) and what the link stage adds (kg.dumps.split_graphs). Each
+triple is in one graph; the union of the named graphs is kamervragen.nt.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from kg.dumps import DumpSet
+from kg.dumps.dataset import DESCRIPTION_PREFIXES
+from kg.vocab import PREFIXES
+
+
+def _nquads(dumps: DumpSet) -> Iterator[str]:
+    yield from dumps.description
+    for graph in dumps.graphs:
+        name = f" <{graph.iri}> ."
+        # An N-Triples line ends with " ."; the graph name goes before it.
+        yield from (line.rstrip()[:-1].rstrip() + name for line in graph.lines)
+
+
+def write_trig(dumps: DumpSet, path: Path) -> None:
+    import pyoxigraph as ox
+
+    quads = ox.parse("\n".join(_nquads(dumps)) + "\n", format=ox.RdfFormat.N_QUADS)
+    prefixes = {k: str(v) for k, v in PREFIXES.items()} | DESCRIPTION_PREFIXES
+    ox.serialize(quads, str(path), format=ox.RdfFormat.TRIG, prefixes=prefixes)

@@ -1,0 +1,277 @@
+"""The dumps of a build: every format parses back to the same graph, the
+JSON-LD speaks its published context, the TriG has one named graph per
+publication with the provenance of its real source file, the dataset
+description counts right, and a second build is byte-identical."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import PROV, RDF, XSD
+
+import kg
+from kg.build import build
+from kg.dumps import DUMP_WRITERS, split_graphs
+from kg.dumps.context import context_document
+from kg.iris import IriMinter
+from kg.vocab import KV
+from kg.write import write_build
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+PAV = Namespace("http://purl.org/pav/")
+SCHEMA = Namespace("https://schema.org/")
+IANA = "http://www.iana.org/assignments/media-types/"
+IRIS = IriMinter()
+
+
+@pytest.fixture(scope="module")
+def sample_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dumps")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        result = build(None, out, jobs=1, validate=False)
+    return result, out
+
+
+@pytest.fixture(scope="module")
+def ntriples(sample_build) -> Graph:
+    return Graph().parse(sample_build[1] / "kamervragen.nt", format="nt")
+
+
+@pytest.fixture(scope="module")
+def trig(sample_build) -> Dataset:
+    ds = Dataset()
+    ds.parse(sample_build[1] / "kamervragen.trig", format="trig")
+    return ds
+
+
+@pytest.fixture(scope="module")
+def description(sample_build) -> Graph:
+    return Graph().parse(sample_build[1] / "void.ttl", format="turtle")
+
+
+def named_graphs(ds: Dataset) -> dict[str, Graph]:
+    return {str(g.identifier): g for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)}
+
+
+# ------------------------------------------------------------------ round trips
+
+
+def test_every_dump_is_written_and_reported(sample_build):
+    _, out = sample_build
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    for name in DUMP_WRITERS:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+        assert name in report["outputs"], name
+    assert "kamervragen.ttl" in DUMP_WRITERS  # the default dump other tools read
+
+
+@pytest.mark.parametrize("name, fmt", [("kamervragen.ttl", "turtle"), ("kamervragen.jsonld", "json-ld")])
+def test_dump_parses_back_to_the_ntriples_graph(sample_build, ntriples, name, fmt):
+    g = Graph().parse(sample_build[1] / name, format=fmt)
+    assert len(g) == len(ntriples) > 1000
+    assert isomorphic(g, ntriples)
+
+
+def test_trig_is_the_graph_plus_its_description(trig, ntriples, description):
+    union = Graph()
+    for s, p, o, _ in trig.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(union, ntriples + description)
+    named = Graph()
+    for g in named_graphs(trig).values():
+        named += g
+    assert isomorphic(named, ntriples)  # the default graph is the description, nothing of the data
+    assert isomorphic(trig.default_graph, description)
+
+
+# ------------------------------------------------------------------ JSON-LD
+
+
+def test_jsonld_references_the_published_context(sample_build):
+    _, out = sample_build
+    doc = json.loads((out / "kamervragen.jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == "context.jsonld"
+    assert (out / "context.jsonld").read_text(encoding="utf-8") == context_document()
+    context = json.loads(context_document())["@context"]
+    assert context["kv"] == str(KV)
+    # Every property is a term of the context or a compact IRI (skos:altLabel): never a full IRI.
+    for node in doc["@graph"]:
+        for key in node:
+            assert key.startswith("@") or key in context or key.split(":", 1)[0] in context, key
+            assert not key.startswith(str(KV)), key
+    seed = next(n for n in doc["@graph"] if n["@id"] == "https://zoek.officielebekendmakingen.nl/ah-tk-20182019-3878")
+    assert seed["@type"] == "Document"
+    assert seed["identificatie"] == "ah-tk-20182019-3878"
+    assert seed["nummer"] == 3878  # a JSON number
+    assert seed["ingezondenOp"] == "2019-07-29"  # a date, coerced by the context
+    assert seed["kamer"] == "TweedeKamer"  # an enumeration member by its name
+    assert len(seed["heeftVraag"]) == 14 and all(v.startswith("https://w3id.org/kamervragen/id/vraag/") for v in seed["heeftVraag"])
+    vraag = next(n for n in doc["@graph"] if n["@id"] == "https://w3id.org/kamervragen/id/vraag/ah-tk-20182019-3878-6")
+    assert vraag["@type"] == "Vraag" and isinstance(vraag["tekst"], str) and vraag["tekst"].startswith("Herinnert u zich")
+
+
+def test_context_has_a_term_for_every_kv_term_of_the_ontology():
+    from importlib import resources
+
+    from rdflib import OWL
+
+    ontology = Graph().parse(str(resources.files("kg.ontology").joinpath("kamervragen.ttl")), format="turtle")
+    context = json.loads(context_document())["@context"]
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in ontology.subjects(RDF.type, kind):
+            if str(term).startswith(str(KV)):
+                name = str(term)[len(str(KV)):]
+                definition = context[name]
+                assert (definition if isinstance(definition, str) else definition["@id"]) == f"kv:{name}"
+    assert context["heeftVraag"] == {"@id": "kv:heeftVraag", "@type": "@id"}
+    assert context["ingezondenOp"] == {"@id": "kv:ingezondenOp", "@type": "xsd:date"}
+    assert context["tekst"] == {"@id": "kv:tekst", "@language": "nl"}
+    assert context["kamer"] == {"@id": "kv:kamer", "@type": "@vocab"}
+    assert context["nummer"] == "kv:nummer"  # integers stay JSON numbers
+
+
+def test_jsonld_is_the_same_whatever_the_batch_size(sample_build, tmp_path, monkeypatch):
+    from kg.dumps import jsonld
+
+    result, out = sample_build
+    monkeypatch.setattr(jsonld, "BATCH_LINES", 7)  # many batches, subjects never split
+    write_build(result, tmp_path)
+    assert (tmp_path / "kamervragen.jsonld").read_bytes() == (out / "kamervragen.jsonld").read_bytes()
+
+
+# ------------------------------------------------------------------ TriG and provenance
+
+
+def test_trig_has_one_named_graph_per_publication_and_a_shared_one(sample_build, trig):
+    result, _ = sample_build
+    graphs = named_graphs(trig)
+    expected = {str(IRIS.graph(p.identifier)) for p in result.publications}
+    assert len(expected) == len(result.publications) == 8
+    assert set(graphs) == expected | {str(IRIS.shared_graph())}
+    # each triple in one graph only: the union of the graphs keeps no duplicates
+    seen: set = set()
+    for g in graphs.values():
+        triples = set(g)
+        assert not (triples & seen)
+        seen |= triples
+
+
+def test_each_graph_names_its_real_source_file(sample_build, trig, description):
+    result, _ = sample_build
+    graphs = named_graphs(trig)
+    for pub in result.publications:
+        g = URIRef(str(IRIS.graph(pub.identifier)))
+        assert description.value(g, FOAF.primaryTopic) == IRIS.publication(pub.identifier)
+        source = description.value(g, PROV.wasDerivedFrom)
+        assert str(description.value(source, SPDX.fileName)) == pub.source_path.name
+        checksum = description.value(source, SPDX.checksum)
+        real = hashlib.sha256(pub.source_path.read_bytes()).hexdigest()
+        assert description.value(checksum, SPDX.checksumValue) == Literal(real, datatype=XSD.hexBinary)
+        assert description.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(description.value(source, DCTERMS["format"])).startswith(IANA)
+        assert int(description.value(g, VOID.triples)) == len(graphs[str(g)])
+        # the publication's own facts are in its graph
+        assert (IRIS.publication(pub.identifier), KV.identificatie, Literal(pub.identifier)) in graphs[str(g)]
+        activity = description.value(g, PROV.wasGeneratedBy)
+        assert (activity, PROV.used, source) in description
+        agent = description.value(activity, PROV.wasAssociatedWith)
+        assert str(description.value(agent, SCHEMA.softwareVersion)) == kg.__version__
+    pdf = next(p for p in result.publications if p.source_path.suffix == ".pdf")
+    source = description.value(URIRef(str(IRIS.graph(pdf.identifier))), PROV.wasDerivedFrom)
+    assert description.value(source, DCTERMS["format"]) == URIRef(IANA + "application/pdf")
+
+
+def test_dataset_description_counts_and_licence(sample_build, ntriples, description):
+    result, _ = sample_build
+    dataset = IRIS.dataset()
+    assert (dataset, RDF.type, VOID.Dataset) in description and (dataset, RDF.type, DCAT.Dataset) in description
+    assert int(description.value(dataset, VOID.triples)) == len(ntriples)
+    assert int(description.value(dataset, VOID.entities)) == len({s for s in ntriples.subjects() if isinstance(s, URIRef)})
+    publications = [g for g in description.objects(dataset, VOID.subset) if description.value(g, FOAF.primaryTopic)]
+    assert len(publications) == len(result.publications)
+    assert description.value(dataset, DCTERMS.license) == URIRef("http://creativecommons.org/publicdomain/zero/1.0/")
+    assert URIRef(str(KV)) in set(description.objects(dataset, VOID.vocabulary))
+    documents = next(p for p in description.objects(dataset, VOID.classPartition) if description.value(p, VOID["class"]) == KV.Document)
+    assert int(description.value(documents, VOID.entities)) == len(set(ntriples.subjects(RDF.type, KV.Document)))
+    media = {str(description.value(d, DCTERMS.title)): str(description.value(d, DCAT.mediaType)) for d in description.objects(dataset, DCAT.distribution)}
+    assert media == {
+        "kamervragen.ttl": IANA + "text/turtle",
+        "kamervragen.nt": IANA + "application/n-triples",
+        "kamervragen.jsonld": IANA + "application/ld+json",
+        "kamervragen.trig": IANA + "application/trig",
+    }
+    software = description.value(dataset, PAV.createdWith)
+    assert str(description.value(software, SCHEMA.softwareVersion)) == kg.__version__
+    # the description names the graph it is stored under (kg push)
+    assert description.value(IRIS.description_graph(), FOAF.primaryTopic) == dataset
+    # no clock time unless asked for
+    assert not any(o.datatype == XSD.dateTime for o in description.objects() if isinstance(o, Literal))
+
+
+def test_source_date_epoch_dates_the_build(sample_build, tmp_path, monkeypatch):
+    result, _ = sample_build
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_build(result, tmp_path / "a")
+    write_build(result, tmp_path / "b")
+    description = Graph().parse(tmp_path / "a" / "void.ttl", format="turtle")
+    when = Literal("2023-11-14T22:13:20Z", datatype=XSD.dateTime)
+    activity = description.value(IRIS.dataset(), PROV.wasGeneratedBy)
+    assert description.value(activity, PROV.endedAtTime) == when
+    assert description.value(IRIS.graph("ah-tk-20182019-3878"), PROV.generatedAtTime) == when
+    assert (tmp_path / "a" / "kamervragen.trig").read_bytes() == (tmp_path / "b" / "kamervragen.trig").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    from kg.errors import UsageError
+
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
+        write_build(result, tmp_path / "c")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    write_build(result, tmp_path / "d", timestamp=dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc))
+    assert "2024-01-02T03:04:05Z" in (tmp_path / "d" / "void.ttl").read_text(encoding="utf-8")
+
+
+def test_split_graphs_puts_what_several_publications_state_in_the_shared_graph():
+    a = "<http://x/a> <http://x/p> \"a\" .\n<http://x/lid> <http://x/naam> \"Lid\" .\n"
+    b = "<http://x/b> <http://x/p> \"b\" .\n<http://x/lid> <http://x/naam> \"Lid\" .\n"
+    link = "<http://x/lid> <http://x/same> <http://x/other> .\n"
+    graphs = {g.iri: g.lines for g in split_graphs([("pa", a), ("pb", b)], link, IRIS)}
+    assert graphs == {
+        str(IRIS.graph("pa")): ['<http://x/a> <http://x/p> "a" .'],
+        str(IRIS.graph("pb")): ['<http://x/b> <http://x/p> "b" .'],
+        str(IRIS.shared_graph()): ['<http://x/lid> <http://x/naam> "Lid" .', "<http://x/lid> <http://x/same> <http://x/other> ."],
+    }
+
+
+# ------------------------------------------------------------------ determinism
+
+
+def test_second_build_is_byte_identical_for_every_dump(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(None, a, jobs=1, validate=False)
+    build(None, b, jobs=2, validate=False)
+    for name in DUMP_WRITERS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_corpus_build_has_a_graph_per_publication_with_its_files_hash(corpus, tmp_path):
+    result = build([corpus / "docs", corpus / "unlabelled"], tmp_path, validate=False)
+    assert len(result.publications) >= 50
+    ds = Dataset()
+    ds.parse(tmp_path / "kamervragen.trig", format="trig")
+    graphs = named_graphs(ds)
+    assert len(graphs) == len(result.publications) + 1  # and the shared graph
+    description = ds.default_graph
+    for pub in result.publications:
+        source = description.value(URIRef(str(IRIS.graph(pub.identifier))), PROV.wasDerivedFrom)
+        checksum = description.value(source, SPDX.checksum)
+        assert str(description.value(checksum, SPDX.checksumValue)) == hashlib.sha256(pub.source_path.read_bytes()).hexdigest()
+    assert isomorphic(Graph().parse(tmp_path / "kamervragen.jsonld", format="json-ld"), Graph().parse(tmp_path / "kamervragen.nt", format="nt"))
