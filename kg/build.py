@@ -144,6 +144,7 @@ def build(
     jobs: int | None = None,
     validate: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    store: Path | None = None,
 ) -> BuildResult:
     """Build the graph from ``inputs`` (files or folders; the shipped samples
     when None) and, when ``out_dir`` is given, write the dumps, the
@@ -195,9 +196,16 @@ def build(
     results.sort(key=lambda r: str(r.path))
     result = BuildResult(results, publications, chunks, report, time.perf_counter() - started, out_dir, links=link_sections)
     if out_dir is not None:
-        from kg.write import write_build
+        from kg.chains import write_build_chains
+        from kg.write import write_build, write_report
 
-        result.report = write_build(result, out_dir)
+        result.report = write_build(result, out_dir, base=base)
+        write_build_chains(out_dir)  # chains.html, chains.graphml, chains.dot from the graph just written
+        write_report(result.report, out_dir)  # now listing the chain files too
+    if store is not None:  # the on-disk Oxigraph store (kg build --store DIR), replaced whole
+        from kg.store import load_build
+
+        load_build(store, out_dir, result.ntriples)
     return result
 
 

@@ -25,6 +25,10 @@ EXIT_OK, EXIT_NOTHING_BUILT, EXIT_USAGE, EXIT_SETUP, EXIT_SERVICE = 0, 1, 2, 3, 
 # the HTTP server and ``kg query`` never loads the PDF reader.
 COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("kg.commands.build", "read publications and write the knowledge graph"),
+    "chains": ("kg.commands.chains", "list the follow-up chains of a built graph, longest first"),
+    "query": ("kg.commands.query", "run a named SPARQL query (or a .rq file) against a build"),
+    "serve": ("kg.commands.serve", "serve a build as a read-only SPARQL endpoint with a query page"),
+    "push": ("kg.commands.push", "upload a build to a triple store, one named graph per publication"),
 }
 
 

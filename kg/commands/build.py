@@ -14,6 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", default=None, help="IRI base for people, parties, offices, questions and answers")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: up to 2)")
     parser.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    parser.add_argument("--store", type=Path, default=None, metavar="DIR", help="also load the graph into an on-disk Oxigraph store in DIR (replaced whole)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             validate=not args.no_validate,
             progress=progress,
+            store=args.store,
         )
     finally:
         if bar is not None:
