@@ -31,8 +31,8 @@ from kg.chains import (
     document_graph,
     find_chains,
     read_triples,
-    write_chain_outputs,
 )
+from kg.pictures import write_chain_outputs
 
 KV = "https://w3id.org/kamervragen/def#"
 OB = "https://zoek.officielebekendmakingen.nl/"

@@ -196,7 +196,7 @@ def build(
     results.sort(key=lambda r: str(r.path))
     result = BuildResult(results, publications, chunks, report, time.perf_counter() - started, out_dir, links=link_sections)
     if out_dir is not None:
-        from kg.chains import write_build_chains
+        from kg.pictures import write_build_chains
         from kg.write import write_build, write_report
 
         result.report = write_build(result, out_dir, base=base)

@@ -17,14 +17,13 @@ from kg.chains import (
     DELAYS,
     chains_data,
     document_graph,
-    dot_quote,
     estimate_from_identifier,
     find_chains,
     load_chains,
     palette,
     triples_of_rdflib,
-    write_chain_outputs,
 )
+from kg.pictures import dot_quote, write_chain_outputs
 from kg.cli import main
 
 OB = "https://zoek.officielebekendmakingen.nl/"
@@ -328,7 +327,7 @@ def test_outputs_are_byte_identical_on_rewrite(graph_file, tmp_path):
 
 
 def test_no_overlapping_cards(chains):
-    from kg.chains import layout
+    from kg.pictures import layout
 
     for c in chains:
         lay = layout(c)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from rdflib import Graph, Literal, URIRef
 
 from kg.build import build

@@ -22,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.chains import chains_data, load_chains, render_table, write_chain_outputs
+    from kg.chains import chains_data, load_chains
+    from kg.pictures import render_table, write_chain_outputs
 
     if args.min_length < 2:
         raise UsageError("--min-length must be 2 or more: a chain joins at least two publications")

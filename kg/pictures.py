@@ -1,0 +1,504 @@
+"""Pictures of follow-up chains: a time line per chain in inline SVG
+(``chains.html``), and the chains as GraphML for Gephi and DOT for Graphviz.
+
+The chains themselves come from ``kg.chains``; this module only lays them out
+(x is time, lanes keep cards apart) and renders the jinja2 templates in
+``kg/templates/chains*.j2``. Output is byte-identical for the same graph.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kg.chains import (
+    ANSWERED_IN,
+    CITES,
+    DELAYS,
+    Chain,
+    ChainDocument,
+    _VERGADERJAAR,
+    _YEAR,
+    load_chains,
+    palette,
+)
+
+
+# --------------------------------------------------------------------- layout
+
+CARD_W, CARD_H = 232, 74  # a publication in the corpus
+STUB_H = 44  # a cited stub: identifier and date only
+LANE_GAP = 46  # room for the answer-time tail below a card and edge arcs above the next
+MIN_GAP = 30  # between two cards in one lane (edges between them arc over the top)
+STUB_GAP = 10
+ZONE_GAP = 120  # between the column of earlier stubs and the time line: room for edge labels
+MARGIN_X, TOP = 28, 40
+AXIS_H = 40
+WIDTH = 1320
+PX_PER_DAY = 7
+EDGE_COLOURS = {CITES: "#4a4a4a", ANSWERED_IN: "#1565c0", DELAYS: "#d35400"}
+STUB_STROKE = "#7a7a7a"
+
+
+def _tint(colour: str, share: float) -> str:
+    """``colour`` mixed with white; a flat colour (no opacity) so DOT and
+    SVG draw the same."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    mix = [round(255 - (255 - c) * share) for c in (r, g, b)]
+    return "#{:02x}{:02x}{:02x}".format(*mix)
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _r(x: float) -> float:
+    return round(x, 1)
+
+
+def _bezier(p: Sequence[tuple[float, float]], t: float) -> tuple[float, float]:
+    u = 1 - t
+    w = (u**3, 3 * u * u * t, 3 * u * t * t, t**3)
+    return sum(wi * pi[0] for wi, pi in zip(w, p)), sum(wi * pi[1] for wi, pi in zip(w, p))
+
+
+def card_style(d: ChainDocument) -> dict[str, Any]:
+    """How one publication is drawn, wherever it is: colours, the lines of
+    its label, its tooltip (shared by the SVG and the DOT file)."""
+    pal = palette()
+    colours = [pal.colour(p) for p in d.parties] or [pal.unknown]
+    main = colours[0] if len(colours) == 1 else pal.unknown
+    if not d.in_corpus:
+        m = _VERGADERJAAR.search(d.identifier)
+        year = _YEAR.search(d.identifier)
+        when = (f"vergaderjaar {m.group(1)}–{m.group(2)}" if m and d.date_basis == "identifier"
+                else f"{year.group(1) or year.group(2)}" if year and d.date_basis == "identifier" else "date not printed")
+        lines = [when]
+    else:
+        first = d.date.isoformat() if d.date else "no date"
+        if d.dagen is not None:
+            first += f" · {'notice after' if d.kind == 'notice' else 'answered in'} {d.dagen} d" + (" · late" if d.late else "")
+        elif d.kind == "questions":
+            first += " · questions"
+        lines = [first, _short(", ".join(map(str, d.askers)) or "asker unknown", 31), _short(d.onderwerp or "(no subject)", 31)]
+    title = "\n".join(
+        filter(
+            None,
+            [
+                d.identifier + ("" if d.in_corpus else " (cited, not in the corpus)"),
+                d.onderwerp,
+                ", ".join(map(str, d.askers)),
+                f"submitted {d.ingezonden.isoformat()}" if d.ingezonden else None,
+                f"received {d.ontvangen.isoformat()}" if d.ontvangen else None,
+                None if d.in_corpus else d.date_note,
+                f"{d.dagen} days" if d.dagen is not None else None,
+            ],
+        )
+    )
+    return {
+        "doc": d,
+        "fill": "#ffffff" if not d.in_corpus else _tint(main, 0.16),
+        "stroke": STUB_STROKE if not d.in_corpus else main,
+        "stripe_colours": [] if not d.in_corpus else colours,
+        "label": _short(d.identifier, 28),
+        "lines": lines,
+        "title": title,
+    }
+
+
+def layout(chain: Chain) -> dict[str, Any]:
+    """Positions for drawing one chain, as plain rounded numbers (the same
+    SVG on every run).
+
+    x is time over the publications' printed dates; y is a lane, chosen so
+    that no two cards (nor the tails that show how long an answer took)
+    overlap. Cited stubs with no printed date that stand before the time
+    line (most Kamerstukken, earlier Aanhangsel numbers) are stacked in a
+    column left of it, marked "earlier", so that a guessed date does not
+    stretch the time line."""
+    docs = chain.documents
+    printed = [d for d in docs if d.in_corpus and d.date]
+    dated = printed or [d for d in docs if d.date]
+    t0 = min([d.date for d in dated] + [d.ingezonden for d in dated if d.ingezonden]) if dated else None
+    t1 = max(d.date for d in dated) if dated else None
+    zone = [d for d in docs if not d.in_corpus and (d.date is None or t0 is None or d.date <= t0) and printed]
+    in_zone = {d.identifier for d in zone}
+    x_left = MARGIN_X + (CARD_W + ZONE_GAP if zone else 0)
+    span = (t1 - t0).days if t0 and t1 else 0
+    # A short chain is not stretched over the whole width: at most a few
+    # pixels a day, so that a week looks like a week in every chain.
+    usable = min(WIDTH - MARGIN_X - CARD_W - x_left, max(span, 1) * PX_PER_DAY)
+
+    def x_of(date: dt.date | None, index: int) -> float:
+        if date is None or t0 is None:
+            return x_left + index * (CARD_W + 24)
+        if span == 0:
+            return x_left
+        return x_left + (date - t0).days / span * usable
+
+    # Lanes: cards in time order, each in a free lane (no overlap, room for
+    # an edge label between two cards), preferring the lane of a publication
+    # it is linked to, so that a question and its answer or a follow-up sit
+    # side by side on one line where time allows.
+    boxes = []
+    for i, d in enumerate(docs):
+        if d.identifier in in_zone:
+            continue
+        x = x_of(d.date, i)
+        tail = x_of(d.ingezonden, i) if d.in_corpus and d.ingezonden and d.date and d.ingezonden < d.date else None
+        boxes.append((i, d, x, tail))
+    neighbours: dict[str, set[str]] = {d.identifier: set() for d in docs}
+    for e in chain.edges:
+        neighbours[e.source].add(e.target)
+        neighbours[e.target].add(e.source)
+    lanes_end: list[float] = []
+    lane_of: dict[int, int] = {}
+    lane_by_id: dict[str, int] = {}
+    for i, d, x, tail in sorted(boxes, key=lambda b: (b[2], b[0])):
+        near = [lane_by_id[n] for n in neighbours[d.identifier] if n in lane_by_id]
+        candidates = sorted(range(len(lanes_end) + 1), key=lambda ln: (min((abs(ln - m) for m in near), default=0), ln))
+        for lane in candidates:
+            if lane == len(lanes_end):
+                lanes_end.append(float("-inf"))
+            if lanes_end[lane] + MIN_GAP <= x:
+                break
+        lanes_end[lane], lane_of[i], lane_by_id[d.identifier] = x + CARD_W, lane, lane
+    main_h = len(lanes_end) * (CARD_H + LANE_GAP) - LANE_GAP if lanes_end else 0
+    zone_h = len(zone) * (STUB_H + STUB_GAP) - STUB_GAP if zone else 0
+    main_top = TOP + max(0.0, (zone_h - main_h) / 2)
+    zone_top = TOP + max(0.0, (main_h - zone_h) / 2)
+
+    placed: dict[str, tuple[float, float, float]] = {}  # identifier -> x, y, card height
+    for k, d in enumerate(zone):
+        placed[d.identifier] = (MARGIN_X, zone_top + k * (STUB_H + STUB_GAP), STUB_H)
+    tails: dict[str, float] = {}
+    for i, d, x, tail in boxes:
+        placed[d.identifier] = (x, main_top + lane_of[i] * (CARD_H + LANE_GAP), CARD_H if d.in_corpus else STUB_H)
+        if tail is not None:
+            tails[d.identifier] = tail
+
+    nodes = []
+    for d in docs:
+        x, y, h = placed[d.identifier]
+        card = card_style(d)
+        stripes = card.pop("stripe_colours")
+        nodes.append(
+            card | {
+                "x": _r(x),
+                "y": _r(y),
+                "h": h,
+                "tail_x": _r(tails[d.identifier]) if d.identifier in tails else None,
+                "stripes": [
+                    {"y": _r(y + k * h / len(stripes)), "h": _r(h / len(stripes)), "colour": c} for k, c in enumerate(stripes)
+                ],
+            }
+        )
+
+    edge_paths = _route_edges(chain, placed, lane_by_id, in_zone)
+    bottom = max([y + h for x, y, h in placed.values()] + [TOP])
+    axis_y = bottom + 22
+    ticks = _ticks(t0, t1, x_of) if t0 and t1 else []
+    return {
+        "width": WIDTH,
+        "height": _r(axis_y + AXIS_H - 10),
+        "card_w": CARD_W,
+        "nodes": nodes,
+        "edges": edge_paths,
+        "axis_y": _r(axis_y),
+        "axis_x0": _r(x_left - 10),
+        "axis_x1": _r(x_left + usable + CARD_W),
+        "ticks": ticks,
+        "zone": {"x": MARGIN_X, "w": CARD_W, "top": _r(zone_top), "bottom": _r(zone_top + zone_h)} if zone else None,
+    }
+
+
+def _blocked(points: Iterable[tuple[float, float]], rects: Sequence[tuple[float, float, float, float]]) -> bool:
+    return any(x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2 for x, y in points for x0, y0, x1, y1 in rects)
+
+
+def _route_edges(
+    chain: Chain, placed: dict[str, tuple[float, float, float]], lane_by_id: dict[str, int], in_zone: set[str]
+) -> list[dict[str, Any]]:
+    """Paths for the edges of one chain, with their label positions.
+
+    - two cards in one lane: an arc over the top, through the gap above
+      the lane (so it never runs through the cards between them);
+    - cards apart in time: an S-curve from side to side, or, where that
+      would cross another card, a path along the gap above the source's
+      lane that turns down beside the target (edges from one card to the
+      column of earlier stubs share that path, and its label, like a bus);
+    - cards in neighbouring lanes that overlap in time: a straight line
+      through the gap between them; further apart, a bracket on the right.
+    """
+    rects = {n: (x, y, x + CARD_W, y + h) for n, (x, y, h) in placed.items()}
+    out_degree: dict[str, int] = {}
+    in_degree: dict[str, int] = {}
+    for e in chain.edges:
+        out_degree[e.source] = out_degree.get(e.source, 0) + 1
+        in_degree[e.target] = in_degree.get(e.target, 0) + 1
+    paths = []
+    pair_count: dict[frozenset[str], int] = {}
+    labelled: set[tuple] = set()
+    shown: list[tuple[str, float, float]] = []
+    for e in chain.edges:
+        (sx, sy, sh), (tx, ty, th) = placed[e.source], placed[e.target]
+        others = [r for n, r in rects.items() if n not in (e.source, e.target)]
+        pair = frozenset((e.source, e.target))
+        shift = 16 * pair_count.get(pair, 0)
+        pair_count[pair] = pair_count.get(pair, 0) + 1
+        left = tx < sx
+        trunk = None
+        anchor = "middle"
+        if e.source in lane_by_id and lane_by_id.get(e.source) == lane_by_id.get(e.target):
+            rise = 28 + shift
+            p0 = (sx + (24 if left else CARD_W - 24), sy)
+            p3 = (tx + (CARD_W - 24 if left else 24), ty)
+            d, (lx, ly) = _cubic(p0, (p0[0], sy - rise * 4 / 3), (p3[0], ty - rise * 4 / 3), p3), (0, 0)
+            lx, ly = (p0[0] + p3[0]) / 2, sy - rise - 4
+        elif tx + CARD_W + 12 <= sx or sx + CARD_W + 12 <= tx:
+            p0 = (sx if left else sx + CARD_W, sy + sh / 2 + shift)
+            p3 = (tx + CARD_W if left else tx, ty + th / 2 + shift)
+            dx = (p3[0] - p0[0]) / 2
+            p1, p2 = (p0[0] + dx, p0[1]), (p3[0] - dx, p3[1])
+            curve = (p0, p1, p2, p3)
+            if _blocked((_bezier(curve, k / 32) for k in range(1, 32)), others):
+                bus = _bus(sx, sy, tx, ty, th, left, shift, others)
+                if bus is not None:
+                    d, (lx, ly), trunk = bus
+                    trunk = (e.source, e.kind, trunk)
+            if trunk is None:
+                d = _cubic(*curve)
+                if e.source in in_zone or e.target in in_zone:
+                    # in the gap beside the column of earlier stubs, where the edges fan out
+                    gap_x = MARGIN_X + CARD_W + ZONE_GAP / 2
+                    lx, ly = min((_bezier(curve, k / 64) for k in range(65)), key=lambda q: abs(q[0] - gap_x))
+                else:
+                    # near the many targets of one source, near the many sources of one target
+                    lx, ly = _bezier(curve, 0.85 if in_degree[e.target] <= out_degree[e.source] else 0.15)
+                ly -= 4
+        elif abs(lane_by_id.get(e.source, -9) - lane_by_id.get(e.target, 9)) == 1:
+            xm = (max(sx, tx) + min(sx, tx) + CARD_W) / 2 + shift
+            p0, p3 = (xm, sy + sh if ty > sy else sy), (xm, ty if ty > sy else ty + th)
+            d = f"M {_r(p0[0])} {_r(p0[1])} L {_r(p3[0])} {_r(p3[1])}"
+            lx, ly, anchor = xm + 6, (p0[1] + p3[1]) / 2 + 4, "start"
+        else:
+            bulge = 36 + 10 * abs(ty - sy) / (CARD_H + LANE_GAP) + shift
+            p0, p3 = (sx + CARD_W, sy + sh / 2 + shift / 2), (tx + CARD_W, ty + th / 2 + shift / 2)
+            right = max(p0[0], p3[0]) + bulge
+            d = _cubic(p0, (right, p0[1]), (right, p3[1]), p3)
+            lx, ly = _bezier((p0, (right, p0[1]), (right, p3[1]), p3), 0.5)
+            lx, ly, anchor = lx + 6, ly + 4, "start"
+        show = trunk is None or trunk not in labelled
+        if trunk is not None:
+            labelled.add(trunk)
+        # Two labels of one kind on top of each other say it once.
+        if show and any(k == e.kind and abs(x - lx) < 40 and abs(y - ly) < 12 for k, x, y in shown):
+            show = False
+        if show:
+            shown.append((e.kind, lx, ly))
+        paths.append(
+            {
+                "edge": e,
+                "d": d,
+                "label_x": _r(lx),
+                "label_y": _r(ly),
+                "anchor": anchor,
+                "show_label": show,
+                "colour": EDGE_COLOURS[e.kind],
+                "marker": "arrow-" + e.kind.replace(" ", "-"),
+                "dashed": e.kind == DELAYS,
+            }
+        )
+    return paths
+
+
+def _cubic(p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float], p3: tuple[float, float]) -> str:
+    return "M {} {} C {} {}, {} {}, {} {}".format(*(_r(v) for v in (*p0, *p1, *p2, *p3)))
+
+
+def _bus(
+    sx: float, sy: float, tx: float, ty: float, th: float, left: bool, shift: float,
+    others: Sequence[tuple[float, float, float, float]],
+) -> tuple[str, tuple[float, float], tuple] | None:
+    """Up from the source into the gap above its lane, along it, and down
+    beside the target into its side; None when that too crosses a card."""
+    yg = sy - LANE_GAP / 2 - shift / 2
+    x0 = sx + 24 if left else sx + CARD_W - 24
+    xt = tx + CARD_W + 22 if left else tx - 22
+    xe = tx + CARD_W if left else tx
+    ye = ty + th / 2
+    sign = -1 if left else 1
+    r = min(10.0, abs(ye - yg) / 2, abs(xt - x0) / 2)
+    down = 1 if ye > yg else -1
+    pts = [(xt, yg + down * k * (ye - yg) * down / 16) for k in range(1, 16)]
+    pts += [(x0 + (xt - x0) * k / 16, yg) for k in range(1, 16)]
+    if _blocked(pts, others):
+        return None
+    d = (
+        f"M {_r(x0)} {_r(sy)} L {_r(x0)} {_r(yg + r)} Q {_r(x0)} {_r(yg)} {_r(x0 + sign * r)} {_r(yg)} "
+        f"L {_r(xt - sign * r)} {_r(yg)} Q {_r(xt)} {_r(yg)} {_r(xt)} {_r(yg + down * r)} "
+        f"L {_r(xt)} {_r(ye - down * r)} Q {_r(xt)} {_r(ye)} {_r(xe)} {_r(ye)}"
+    )
+    label = (xt - sign * 44, yg - 4)
+    return d, label, (_r(yg), _r(xt))
+
+
+def _ticks(t0: dt.date, t1: dt.date, x_of: Any) -> list[dict[str, Any]]:
+    """Month or year ticks, at most about a dozen."""
+    months = (t1.year - t0.year) * 12 + t1.month - t0.month + 1
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60, 120) if months / s <= 12), 240)
+    ticks = []
+    y, m = t0.year, t0.month
+    if step >= 12:
+        y, m = t0.year + 1 if t0.month > 1 or t0.day > 1 else t0.year, 1
+        y -= y % (step // 12) if step > 12 else 0
+    while (y, m) <= (t1.year, t1.month):
+        d = dt.date(y, m, 1)
+        if d >= t0:
+            ticks.append({"x": _r(x_of(d, 0)), "label": str(y) if step >= 12 else f"{y}-{m:02d}"})
+        m += step
+        while m > 12:
+            m -= 12
+            y += 1
+    if not ticks:
+        ticks.append({"x": _r(x_of(t0, 0)), "label": t0.isoformat()})
+    return ticks
+
+
+# -------------------------------------------------------------------- outputs
+
+
+def _environment():  # -> jinja2.Environment
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kg", "templates"),
+        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["dot"] = dot_quote
+    env.filters["short"] = _short
+    return env
+
+
+def dot_quote(value: Any) -> str:
+    """A DOT double-quoted string: backslash and quote escaped, line breaks
+    as DOT's centred ``\\n``."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
+
+
+def _legend(chains: Sequence[Chain]) -> list[dict[str, str]]:
+    pal = palette()
+    present = {p for c in chains for d in c.documents for p in d.parties}
+    entries = [{"name": p, "colour": pal.colours[p]} for p in pal.colours if p in present]
+    entries += [{"name": p, "colour": pal.unknown} for p in sorted(present - set(pal.colours))]
+    return entries
+
+
+# chains.html draws the longest chains only: a page of thousands of time
+# lines helps no one (chains.graphml and chains.dot hold them all).
+MAX_DRAWN = 200
+
+
+def _context(chains: Sequence[Chain], source: str, max_drawn: int = MAX_DRAWN) -> dict[str, Any]:
+    docs = [d for c in chains for d in c.documents]
+    drawn = chains[:max_drawn]
+    return {
+        "chains": [{"chain": c, "layout": layout(c)} for c in drawn],
+        "n_chains": len(chains),
+        "n_more": len(chains) - len(drawn),
+        "source": source,
+        "n_documents": len(docs),
+        "n_corpus": sum(d.in_corpus for d in docs),
+        "n_stubs": sum(not d.in_corpus for d in docs),
+        "legend": _legend(drawn),
+        "unknown_colour": palette().unknown,
+        "palette_colour": palette().colour,
+        "stub_stroke": STUB_STROKE,
+        "edge_colours": EDGE_COLOURS,
+        "edge_kinds": [CITES, ANSWERED_IN, DELAYS],
+    }
+
+
+def render_html(chains: Sequence[Chain], source: str = "", max_drawn: int = MAX_DRAWN) -> str:
+    """chains.html: the legend, a table of the chains, one time line per chain."""
+    return _environment().get_template("chains.html.j2").render(**_context(chains, source, max_drawn))
+
+
+def render_dot(chains: Sequence[Chain]) -> str:
+    """chains.dot: every chain as a cluster, styled as on the page."""
+    items = [
+        {
+            "chain": c,
+            "nodes": [card_style(d) for d in c.documents],
+            "edges": [{"edge": e, "colour": EDGE_COLOURS[e.kind], "dashed": e.kind == DELAYS} for e in c.edges],
+        }
+        for c in chains
+    ]
+    return _environment().get_template("chains.dot.j2").render(chains=items)
+
+
+def render_table(chains: Sequence[Chain]) -> str:
+    """The text listing of ``kg chains``."""
+    return _environment().get_template("chains_table.txt.j2").render(chains=chains)
+
+
+def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
+    """The chains as one networkx graph with plain attributes (for GraphML)."""
+    import networkx as nx
+
+    pal = palette()
+    g = nx.MultiDiGraph()
+    for c in chains:
+        for d in c.documents:
+            parties = d.parties
+            attrs: dict[str, Any] = {
+                "identifier": d.identifier,
+                "label": d.identifier,
+                "chain": c.number,
+                "date": d.date.isoformat() if d.date else "",
+                "date_estimated": d.estimated,
+                "party": parties[0] if len(parties) == 1 else "; ".join(parties),
+                "askers": "; ".join(map(str, d.askers)),
+                "subject": d.onderwerp or "",
+                "in_corpus": d.in_corpus,
+                "kind": d.kind,
+                "url": d.url,
+                "color": pal.colour(parties[0]) if len(parties) == 1 else pal.unknown,
+            }
+            if d.ingezonden:
+                attrs["ingezonden"] = d.ingezonden.isoformat()
+            if d.ontvangen:
+                attrs["ontvangen"] = d.ontvangen.isoformat()
+            if d.dagen is not None:
+                attrs["answer_days"] = d.dagen
+            g.add_node(d.identifier, **attrs)
+        for e in c.edges:
+            g.add_edge(e.source, e.target, key=e.kind, kind=e.kind, label=e.kind)
+    return g
+
+
+def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = "", max_drawn: int = MAX_DRAWN) -> list[Path]:
+    """Write chains.html, chains.graphml and chains.dot into ``out_dir``."""
+    import networkx as nx
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / "chains.html", out_dir / "chains.graphml", out_dir / "chains.dot"]
+    paths[0].write_text(render_html(chains, source, max_drawn), encoding="utf-8")
+    nx.write_graphml(chains_networkx(chains), paths[1], encoding="utf-8", prettyprint=True)
+    paths[2].write_text(render_dot(chains), encoding="utf-8")
+    return paths
+
+
+def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt") -> list[Chain]:
+    """The chains of a build just written to ``out_dir``, written beside it."""
+    chains = load_chains(Path(out_dir) / graph_file)
+    write_chain_outputs(chains, out_dir, graph_file)
+    return chains
