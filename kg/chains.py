@@ -16,17 +16,16 @@ are drawn by ``kg.pictures``.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from kg.errors import UsageError
+from kg.tables import package_rows
 
 KV = "https://w3id.org/kamervragen/def#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -185,8 +184,7 @@ def _norm_party(label: str) -> str:
 
 @lru_cache(maxsize=1)
 def palette() -> Palette:
-    text = resources.files("kg").joinpath("chains_palette.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    rows = package_rows("kg", "chains_palette.csv")
     colours: dict[str, str] = {}
     names: dict[str, str] = {}
     unknown = "#9E9E9E"

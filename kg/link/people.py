@@ -20,7 +20,6 @@ publication is gathered and resolved:
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 from collections import defaultdict
@@ -35,15 +34,11 @@ from rdflib import Literal, URIRef
 from kg.iris import IriMinter, slug
 from kg.link import GLOBAL, LinkOutput
 from kg.model import Publication
+from kg.tables import csv_rows
 from kg.vocab import KV, OWL, RDF, RDFS, SCHEMA, SKOS, XSD
 
 # A user's own reconciliation table (same columns as data/kamerleden.csv).
 RECONCILIATION_ENV = "KG_KAMERLEDEN"
-
-
-def _rows(text: str) -> list[dict[str, str]]:
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return list(csv.DictReader(lines))
 
 
 def _data(name: str) -> str:
@@ -70,7 +65,7 @@ class Party:
 def parties() -> dict[str, Party]:
     """Every spelling (folded) -> its party."""
     out: dict[str, Party] = {}
-    for row in _rows(_data("fracties.csv")):
+    for row in csv_rows(_data("fracties.csv")):
         spellings = tuple(s for s in row["spellingen"].split("|") if s)
         party = Party(row["naam"], row["afkorting"], spellings, row.get("opvolger") or None)
         for s in (party.naam, party.afkorting, *spellings):
@@ -103,7 +98,7 @@ def load_reconciliation(path: Path | None = None) -> list[KnownMember]:
     path = path or (Path(os.environ[RECONCILIATION_ENV]) if os.environ.get(RECONCILIATION_ENV) else None)
     text = path.read_text(encoding="utf-8") if path else _data("kamerleden.csv")
     members = []
-    for row in _rows(text):
+    for row in csv_rows(text):
         members.append(
             KnownMember(
                 achternaam=row["achternaam"].strip(),

@@ -4,18 +4,16 @@ names). Editing those files changes what the parser recognises; no code
 holds such lists."""
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from kg.tables import package_rows
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    text = resources.files("kg.parse").joinpath("data", name).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return list(csv.DictReader(lines))
+    return package_rows("kg.parse", "data", name)
 
 
 def fold(text: str) -> str:
