@@ -45,6 +45,10 @@ _IDENTIFIER_FOOTER = re.compile(r"\b((?:ah|kv)-(?:tk|ek)-[0-9A-Za-z-]+?)(?=\s|IS
 _SPACING_ACCENTS = {"´": "\u0301", "`": "\u0300", "¨": "\u0308", "˜": "\u0303", "ˆ": "\u0302", "¸": "\u0327", "ˇ": "\u030c"}
 _DETACHED_ACCENT = re.compile(r"([A-Za-z]) ?([" + "".join(_SPACING_ACCENTS) + r"])")
 
+_SHORT_WORDS = r"(?:en|of|de|het|een|van|in|op|te|ter|ten|tot|die|dat|met|voor|aan|is|zijn|bij|om|uit|als|over|door|naar|dan|nog|ook|niet|wel|er|zo)"
+_DETACHED_ACCENT_IN_WORD = re.compile(
+    r"([A-Za-z]) ?([" + "".join(_SPACING_ACCENTS) + r"]) (?!" + _SHORT_WORDS + r"\b)(?=[a-zà-ÿ])"
+)
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.*?)\1|(?<![\w/])_(?=\S)(.+?)(?<=\S)_(?![\w/])")
 _MD_FOOTNOTE_REF = re.compile(r"\[(\d{1,2}) ?\]")
@@ -96,6 +100,10 @@ def normalise_characters(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ").replace("\t", " ")
     text = text.replace("\u00ad", "")  # soft hyphen: a possible break, not a character
+    # The accent glyph's own width often leaves a space inside the word
+    # ("Yes¸ ilgöz"): a lower-case continuation that is no word of its own
+    # joins the letter again; "Kostic´ en" keeps its space.
+    text = _DETACHED_ACCENT_IN_WORD.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
     text = _DETACHED_ACCENT.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
     return unicodedata.normalize("NFC", text)
 

@@ -272,6 +272,7 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
         h.vergaderjaar = f"{m.group(1)}-{m.group(2)}"
         h.nummer = int(m.group(3))
     seen_masthead = False
+    masthead_numbers: list[int] = []
     for ln in lines:
         if re.search(r"gegeven antwoorden|Aanhangsel van de Handelingen", ln):
             seen_masthead = True
@@ -281,10 +282,15 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
             h.nummer = int(m.group(1))
         elif (m := _ZAAK_LINE.match(ln)) and h.zaaknummer is None:
             h.zaaknummer = f"{m.group(1)}Z{m.group(2)}"
-        elif (m := _NUMBER_LINE.match(ln)) and seen_masthead and h.nummer is None and h.aanhangsel:
-            h.nummer = int(m.group(1))
+        elif (m := _NUMBER_LINE.match(ln)) and seen_masthead and h.aanhangsel:
+            masthead_numbers.append(int(m.group(1)))
         if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen van", ln):
             break
+    # The chamber's logo (a large "2", or "1" for the Eerste Kamer) can come
+    # out of a PDF as a number line of its own just after "Aanhangsel van de
+    # Handelingen"; the publication's number is the last one above the title.
+    if h.nummer is None and masthead_numbers:
+        h.nummer = masthead_numbers[-1]
 
     # The title paragraph starts a line with "Vragen van" (a page title above
     # it may say "Antwoord op vragen van ..." in lower case).

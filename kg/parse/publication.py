@@ -145,11 +145,11 @@ def _identifier(header: Header, text: CleanText, path: Path, soort: DocumentSoor
 
 
 def _nummer_of(identifier: str, printed: int | None) -> int | None:
-    """The Aanhangsel number: as printed, else the one the identifier carries."""
+    """The Aanhangsel number the identifier carries: the page footer's
+    identifier is printed for the machine and outranks a number read from the
+    masthead, where a logo can pass for one."""
     m = re.match(r"ah-(?:tk|ek)-\d{8}-(\d+)$", identifier)
-    if not m:
-        return None
-    return printed if printed is not None else int(m.group(1))
+    return int(m.group(1)) if m else None
 
 
 def _zaak_of(identifier: str) -> str | None:

@@ -1,0 +1,70 @@
+"""The same publication in the forms people have it gives the same facts.
+
+Each real PDF of the corpus is read three ways: by the PDF reader, and as the
+plain text two common extractors make of it (pdfminer, pypdf), page headers,
+footnotes and the masthead logo inline. Each text extracted from a PDF is
+also flattened to one line. The facts the scorer reads must not change."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.model import SourceText
+from kg.parse import parse
+from kg.read import read
+
+
+def facts(p) -> dict:
+    return {
+        "identifier": p.identifier, "vergaderjaar": p.vergaderjaar, "nummer": p.nummer,
+        "ingezonden": p.ingezonden, "ontvangen": p.ontvangen,
+        "askers": [(x.achternaam, x.fractie) for x in p.vragenstellers],
+        "offices": [o.label for o in p.gericht_aan], "answered_by": [b.achternaam for b in p.beantwoord_door],
+        "questions": [v.nummer for v in p.vragen], "answers": [a.vragen for a in p.antwoorden],
+        "citations": sorted({c.identifier for c in p.citations}),
+    }
+
+
+def _pdfs(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("docs/*.pdf")) + sorted(corpus.glob("unlabelled/*.pdf"))
+
+
+def _as_text(pdf: Path, text: str) -> SourceText:
+    return SourceText(path=pdf.with_suffix(".txt"), format="text", text=text, sha256="0" * 64)
+
+
+@pytest.mark.parametrize("extractor", ["pdfminer", "pypdf"])
+def test_text_extracted_from_the_pdf_gives_the_same_facts(corpus, extractor):
+    if extractor == "pypdf":
+        pypdf = pytest.importorskip("pypdf")
+        extract = lambda p: "\n".join(page.extract_text() for page in pypdf.PdfReader(str(p)).pages)  # noqa: E731
+    else:
+        from pdfminer.high_level import extract_text as extract
+    differences = {}
+    for pdf in _pdfs(corpus):
+        want = facts(parse(read(pdf)))
+        got = facts(parse(_as_text(pdf, extract(pdf))))
+        diff = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+        if diff:
+            differences[pdf.name] = diff
+    assert differences == {}
+
+
+def test_flattened_text_gives_the_same_facts(corpus):
+    from pdfminer.high_level import extract_text
+
+    texts = [(p, extract_text(str(p))) for p in _pdfs(corpus)[:8]]
+    # Text from PDFs is what gets flattened (a Word file's text keeps its paragraphs).
+    texts += [(p, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("docs/ah-tk-*.txt")) if ".docx" not in p.name]
+    differences = {}
+    for path, text in texts:
+        source = _as_text(path, text)
+        want = facts(parse(source))
+        got = facts(parse(replace(source, text=re.sub(r"\s+", " ", text))))
+        diff = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+        if diff:
+            differences[path.name] = diff
+    assert differences == {}
