@@ -92,6 +92,8 @@ def segment(lines: list[str]) -> Body:
         start = first_vraag if first_antwoord is None else min(first_vraag, first_antwoord)
         return Body(lines[:start], _blocks_with_headings(lines[start:]), "headings")
     numbered = _numbered_layout(lines) or _sectioned_layout(lines)
+    if numbered is None and first_antwoord is None and not any(_is_antwoord(ln) for ln in lines):
+        numbered = _numbered_questions_only(lines)
     if numbered is not None:
         return numbered
     if first_antwoord is not None:
@@ -210,6 +212,29 @@ def _sectioned_layout(lines: list[str]) -> Body | None:
     # The answer heading paragraph (who answered, when) is header matter.
     first_answer = split + 1 + answer_runs[0][0]
     return Body(lines[:start] + lines[split:first_answer], blocks, "sections")
+
+
+def _numbered_questions_only(lines: list[str]) -> Body | None:
+    """Questions without answers numbered "1", "2", ... under the title (the
+    older question-only publications): numbers must run 1..n in order after
+    the "(ingezonden ...)" line."""
+    title = next((i for i, ln in enumerate(lines) if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen\s+van\b", ln)), None)
+    if title is None:
+        return None
+    start = next((j + 1 for j in range(title, min(title + 8, len(lines))) if re.search(r"(?i)ingezonden", lines[j])), None)
+    if start is None:
+        return None
+    runs = _numbered_runs(lines[start:])
+    if len(runs) < 2:
+        return None
+    section = lines[start:]
+    blocks = []
+    bounds = [r[0] for r in runs] + [len(section)]
+    for (idx, num, rest), end in zip(runs, bounds[1:]):
+        block = Block("vraag", (num,), section[idx].strip())
+        block.lines = ([rest] if rest else []) + section[idx + 1 : end]
+        blocks.append(block)
+    return Body(lines[: start + runs[0][0]], blocks, "numbered")
 
 
 def paragraphs_as_questions(lines: list[str]) -> list[Block]:
