@@ -1,12 +1,15 @@
 """The same publication in the forms people have it gives the same facts.
 
 Each real PDF of the corpus is read three ways: by the PDF reader, and as the
-plain text two common extractors make of it (pdfminer, pypdf), page headers,
+plain text common extractors make of it (pdfminer, pypdf, poppler's
+pdftotext with and without -layout), page headers,
 footnotes and the masthead logo inline. Each text extracted from a PDF is
 also flattened to one line. The facts the scorer reads must not change."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,13 +39,25 @@ def _as_text(pdf: Path, text: str) -> SourceText:
     return SourceText(path=pdf.with_suffix(".txt"), format="text", text=text, sha256="0" * 64)
 
 
-@pytest.mark.parametrize("extractor", ["pdfminer", "pypdf"])
-def test_text_extracted_from_the_pdf_gives_the_same_facts(corpus, extractor):
-    if extractor == "pypdf":
+def _extractor(name: str):
+    """The text a PDF gives through one common extractor."""
+    if name == "pypdf":
         pypdf = pytest.importorskip("pypdf")
-        extract = lambda p: "\n".join(page.extract_text() for page in pypdf.PdfReader(str(p)).pages)  # noqa: E731
-    else:
-        from pdfminer.high_level import extract_text as extract
+        return lambda p: "\n".join(page.extract_text() for page in pypdf.PdfReader(str(p)).pages)
+    if name.startswith("pdftotext"):
+        tool = shutil.which("pdftotext")
+        if tool is None:
+            pytest.skip("pdftotext (Debian's poppler-utils) is not installed")
+        layout = ["-layout"] if name.endswith("layout") else []
+        return lambda p: subprocess.run([tool, *layout, str(p), "-"], capture_output=True, text=True, check=True).stdout
+    from pdfminer.high_level import extract_text
+
+    return extract_text
+
+
+@pytest.mark.parametrize("extractor", ["pdfminer", "pypdf", "pdftotext", "pdftotext-layout"])
+def test_text_extracted_from_the_pdf_gives_the_same_facts(corpus, extractor):
+    extract = _extractor(extractor)
     differences = {}
     for pdf in _pdfs(corpus):
         want = facts(parse(read(pdf)))
