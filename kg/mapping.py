@@ -106,10 +106,12 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
         yield doc, KV.gerichtAan, a
         yield from _office(a, office, iris)
     answerers = []
+    # A delay notice answers nothing: who signed it sent a notice.
+    signed = KV.medegedeeldDoor if pub.soort in (DocumentSoort.MEDEDELING, DocumentSoort.UITSTELBRIEF) else KV.beantwoordDoor
     for person in pub.beantwoord_door:
         b = iris.bewindspersoon(person.achternaam)
         answerers.append(b)
-        yield doc, KV.beantwoordDoor, b
+        yield doc, signed, b
         yield b, RDF.type, KV.Bewindspersoon
         yield b, KV.achternaam, _str(person.achternaam)
         yield b, RDFS.label, _str(f"{person.office.titel} {person.achternaam}" if person.office else person.achternaam)
