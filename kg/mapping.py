@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.iris import IriMinter
@@ -78,6 +78,10 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
         yield doc, KV.ontvangenOp, Literal(pub.ontvangen, datatype=XSD.date)
     if pub.mondeling:
         yield doc, KV.mondeling, _TRUE
+    if pub.mededeling:
+        yield doc, KV.mededelingstekst, Literal(pub.mededeling, lang="nl")
+    if pub.toelichting:
+        yield doc, KV.toelichting, Literal(pub.toelichting, lang="nl")
     if pub.truncated:
         yield doc, KV.onvolledig, _TRUE
     yield doc, KV.bronbestand, _str(pub.source_path.name)
@@ -220,4 +224,4 @@ def publication_graph(pub: Publication, iris: IriMinter) -> Graph:
     return g
 
 
-__all__ = ["publication_triples", "publication_graph", "Triple", "BNode"]
+__all__ = ["publication_triples", "publication_graph", "Triple"]

@@ -210,6 +210,10 @@ class Publication:
     vragen: tuple[Vraag, ...] = ()
     antwoorden: tuple[Antwoord, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
+    # The closing paragraphs after the answers: the notice of a delay
+    # ("Mededeling") and an explanation ("Toelichting").
+    mededeling: str | None = None
+    toelichting: str | None = None
     citations: tuple[Citation, ...] = ()
     links: tuple[WebLink, ...] = ()
     # Text cut short: facts after the cut are unknown, not absent.

@@ -89,6 +89,8 @@ def test_delay_notice():
     assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Van den Hil", "VVD"), ("Bikker", "ChristenUnie")]
     assert len(p.vragen) == 9 and p.antwoorden == ()
     assert "kv-tk-2024Z16988" in {c.identifier for c in p.citations if c.soort == CitationSoort.TOELICHTING}
+    assert p.mededeling.startswith("De vragen van de leden Van den Hil (VVD) en Bikker (ChristenUnie)")
+    assert p.mededeling.endswith("toekomen.") and "[^" not in p.mededeling
 
 
 def test_question_only_publication():

@@ -89,6 +89,9 @@ def parse(source: SourceText) -> Publication:
         vragen=vragen,
         antwoorden=antwoorden,
         footnotes=footnotes,
+        # A ministry's delay letter is all notice.
+        mededeling=_closing_text(closing, "mededeling") or (join_lines(list(text.lines)) if soort == DocumentSoort.UITSTELBRIEF else None),
+        toelichting=_closing_text(closing, "toelichting"),
         citations=citations,
         links=links,
         truncated=source.truncated,
@@ -155,6 +158,11 @@ def _nummer_of(identifier: str, printed: int | None) -> int | None:
 def _zaak_of(identifier: str) -> str | None:
     m = re.match(r"kv-(?:tk|ek)-(\d{4}Z\d{5})$", identifier)
     return m.group(1) if m else None
+
+
+def _closing_text(closing: list[tuple[str, str]], kind: str) -> str | None:
+    texts = [re.sub(r"\s+([?.,;:])", r"\1", _MARK.sub("", text)).strip() for k, text in closing if k == kind]
+    return "\n\n".join(t for t in texts if t) or None
 
 
 def _block_text(block: Block) -> str:
@@ -231,7 +239,7 @@ def _citations(
         sources.append((v.tekst, CitationSoort.LOPENDE_TEKST, Location("vraag", v.nummer), None))
     for a in antwoorden:
         sources.append((a.tekst, CitationSoort.LOPENDE_TEKST, Location("antwoord", a.volgnummer), None))
-    for kind, text in closing:
+    for _, text in closing:
         sources.append((_MARK.sub("", text), CitationSoort.TOELICHTING, DOCUMENT, None))
     for f in footnotes:
         sources.append((f.text, CitationSoort.VOETNOOT, f.location, f.number))
