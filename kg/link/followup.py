@@ -226,6 +226,18 @@ def link(publications: Sequence[Publication], iris: IriMinter) -> LinkOutput:
         registry_status[identifier] = status.value
         return status in (Status.EXISTS, Status.NEWER)
 
+    def question_targets(pub: Publication, zaak: str, role: str) -> list[str]:
+        """The question publications of ``zaak``: those in the build, else the
+        official one as a stub when it exists; a miss is reported."""
+        targets = [q.identifier for q in questions_by_zaak.get(zaak, [])]
+        if not targets:
+            kv = _questions_identifier(pub, zaak)
+            if stub_ok(kv, pub.ontvangen or pub.ingezonden):
+                targets = [kv]
+            else:
+                not_linked.append({role: pub.identifier, "zaak": zaak, "reason": f"{kv}: {registry_status[kv]}"})
+        return targets
+
     # Questions -> answer, by zaak number.
     answered: set[str] = set()
     answer_of: dict[str, str] = {}
@@ -233,15 +245,7 @@ def link(publications: Sequence[Publication], iris: IriMinter) -> LinkOutput:
         zaak = a.zaaknummer
         if not zaak:
             continue
-        in_build = questions_by_zaak.get(zaak, [])
-        targets = [q.identifier for q in in_build]
-        if not targets:
-            kv = _questions_identifier(a, zaak)
-            if stub_ok(kv, a.ontvangen or a.ingezonden):
-                targets = [kv]
-            else:
-                not_linked.append({"answer": a.identifier, "zaak": zaak, "reason": f"{kv}: {registry_status[kv]}"})
-        for kv in targets:
+        for kv in question_targets(a, zaak, "answer"):
             links.append(Link(kv, a.identifier, ANSWERED_IN, BY_ZAAK, 1.0, a.identifier))
             answered.update((kv, a.identifier))
             answer_of[kv] = a.identifier
@@ -271,14 +275,7 @@ def link(publications: Sequence[Publication], iris: IriMinter) -> LinkOutput:
         zaak = questions_zaak(n)
         if not zaak:
             continue
-        targets = [q.identifier for q in questions_by_zaak.get(zaak, [])]
-        if not targets:
-            kv = _questions_identifier(n, zaak)
-            if stub_ok(kv, n.ontvangen or n.ingezonden):
-                targets = [kv]
-            else:
-                not_linked.append({"notice": n.identifier, "zaak": zaak, "reason": f"{kv}: {registry_status[kv]}"})
-        targets += answers_by_zaak.get(zaak, [])
+        targets = question_targets(n, zaak, "notice") + answers_by_zaak.get(zaak, [])
         for t in targets:
             links.append(Link(n.identifier, t, DELAYS, BY_ZAAK, 1.0, n.identifier))
             delayed[n.identifier].add(t)
