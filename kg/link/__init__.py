@@ -54,6 +54,18 @@ class LinkOutput:
         self.warnings.setdefault(identifier, []).append(message)
 
 
+def record_of(pub: Publication) -> Any:
+    """What the link stage keeps of one publication.
+
+    The build calls this in its worker processes and keeps (and caches) only
+    the result, never the whole Publication, so that memory does not grow
+    with the text of the archive. The result must pickle, and ``link`` takes
+    a sequence of them. Today it is the publication itself; a compact record
+    (people, offices, dates, citation targets, zaak number) replaces it.
+    """
+    return pub
+
+
 def link(publications: Sequence[Publication], iris: IriMinter) -> tuple[LinkOutput, dict[str, Any]]:
     """Run every linker; return the merged output and the report sections."""
     merged = LinkOutput()

@@ -10,11 +10,12 @@ import hashlib
 import importlib
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
 from kg.errors import ReadError
-from kg.model import FOOTNOTE_MARK, SourceText
+from kg.model import FOOTNOTE_MARK, Publication, SourceText
 
 
 class Reader(Protocol):
@@ -39,6 +40,13 @@ _REGISTRY: dict[str, tuple[str, str]] = {
     ".docx": ("kg.read.docx", "DocxReader"),
 }
 
+# Structured sources that already hold publications' facts rather than their
+# text (the Tweede Kamer's zaak records): suffix -> (module, function). Such a
+# function takes the path and yields kg.model.Publication objects, many per
+# file; the build maps them without the parse stage. Compound suffixes
+# (".jsonl.xz") are matched before simple ones.
+_STRUCTURED: dict[str, tuple[str, str]] = {}
+
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_REGISTRY))
 
 # Words in a file name that say the source is cut short.
@@ -54,6 +62,28 @@ def reader_for(path: Path) -> Reader:
         ) from None
     module = importlib.import_module(module_name)
     return getattr(module, class_name)()
+
+
+def _structured_entry(path: Path) -> tuple[str, str] | None:
+    name = path.name.lower()
+    for suffix in sorted(_STRUCTURED, key=len, reverse=True):
+        if name.endswith(suffix):
+            return _STRUCTURED[suffix]
+    return None
+
+
+def is_structured(path: Path) -> bool:
+    """True when ``path`` is a structured source (many publications' facts, no text)."""
+    return _structured_entry(path) is not None
+
+
+def read_structured(path: Path) -> Iterator[Publication]:
+    """The publications of a structured source, one by one; raises ReadError."""
+    entry = _structured_entry(path)
+    if entry is None:
+        raise ReadError("not a structured source", path)
+    module_name, function_name = entry
+    return getattr(importlib.import_module(module_name), function_name)(path)
 
 
 def read(path: Path) -> SourceText:
