@@ -1,117 +1,144 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over a build.
 
-- ``/sparql``: GET ``?query=``, POST form (``query=``) or POST
-  ``application/sparql-query``; results by content negotiation (SPARQL JSON,
-  XML, CSV, TSV; Turtle, N-Triples or RDF/XML for CONSTRUCT and DESCRIBE;
-  an HTML table when a browser asks for HTML).
+- ``/sparql`` (and ``/sparql/``): GET ``?query=``, POST form (``query=``) or
+  POST ``application/sparql-query``; results by content negotiation (SPARQL
+  JSON, XML, CSV, TSV; Turtle, N-Triples or RDF/XML for CONSTRUCT and
+  DESCRIBE; an HTML table when a browser asks for HTML).
 - ``/``: a page to type a query or pick a named one with its parameters.
 - ``/queries`` lists the named queries (JSON); ``/queries/NAME?param=value``
   runs one, with the same content negotiation as ``/sparql``.
 
-Every query is parsed first (rdflib's SPARQL 1.1 parser): an update (INSERT,
-DELETE, LOAD, CLEAR, ...) or a query with SERVICE is refused with 400 before
-anything runs. Queries run in worker processes that each hold the graph in
-Oxigraph (the dump loaded into memory, or the on-disk store opened
-read-only); a query that passes the time limit is stopped by killing its
-worker, which is replaced, and the client gets 503. The standard library's
-ThreadingHTTPServer is enough here: the work happens in the workers, and the
-server needs no dependency of its own.
+Security rests on where a query runs, not on reading it twice. Only
+Oxigraph ever parses a user's query, and it does so in a worker process that
+has no network: before it loads the graph, the worker moves into a network
+namespace of its own (no interface but a loopback that is down), so a
+SERVICE clause, however it is spelled, fails there and reaches nothing. A
+worker that cannot cut itself off refuses to start, and the server with it.
+Oxigraph's query API has no update path (an update is a syntax error for
+``Store.query``), and the graph is an in-memory copy or a read-only store.
+
+Each query runs in a worker under the time limit (the worker is killed and
+replaced) and under a memory cap (RLIMIT_AS: the loaded graph plus
+``memory_mb``), on a thread with a large stack so that deeply nested
+expressions cannot overflow it. Before a query goes to a worker the main
+process bounds its size and nesting with a linear scan (a 4xx, not a crash).
+
+Requests are served by waitress (a maintained pure-Python WSGI server): its
+listen backlog and connection limit let bursts queue instead of being
+refused, and its thread pool is independent of the query workers. Answers
+are cached (LRU, bounded in bytes): the graph of a running server never
+changes, so the same query text, format and dataset give the same bytes.
 """
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
+import os
 import queue
+import re
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Any, Callable, Iterable
+from urllib.parse import parse_qs, unquote
 
 from kg.errors import KgError, QueryError, UsageError
 
-MAX_BODY = 1 << 20  # bytes of a POSTed query
+MAX_BODY = 1 << 20  # bytes of a POSTed request
+MAX_QUERY_CHARS = 100_000  # a longer query is refused with 413
+MAX_NESTING = 64  # brackets ( { [ open at once
+MAX_LOGICAL_TERMS = 1_000  # || and && in one query: Oxigraph parses long chains in quadratic time
+QUERY_STACK_MB = 256  # the query thread's stack: deep expression trees recurse in Oxigraph
+CACHE_BYTES = 64 << 20  # answers kept for repeated queries
+READ_ONLY = "updates are refused: this endpoint is read-only (no INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD)"
 
-# media type -> (pyoxigraph format kind, format name); the first is the default
-RESULT_TYPES: dict[str, tuple[str, str]] = {
-    "application/sparql-results+json": ("results", "JSON"),
-    "application/sparql-results+xml": ("results", "XML"),
-    "text/csv": ("results", "CSV"),
-    "text/tab-separated-values": ("results", "TSV"),
-    "application/json": ("results", "JSON"),
-    "application/xml": ("results", "XML"),
-    "text/html": ("html", "JSON"),
+# media type -> pyoxigraph format name; the first is the default
+RESULT_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+    "application/json": "JSON",
+    "application/xml": "XML",
+    "text/html": "JSON",  # rendered as a table by the page
 }
-GRAPH_TYPES: dict[str, tuple[str, str]] = {
-    "text/turtle": ("graph", "TURTLE"),
-    "application/n-triples": ("graph", "N_TRIPLES"),
-    "application/rdf+xml": ("graph", "RDF_XML"),
-    "text/html": ("html", "N_TRIPLES"),
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/rdf+xml": "RDF_XML",
+    "text/html": "N_TRIPLES",
 }
 
 
 class HttpError(KgError):
     """A request the endpoint answers with an error status and a message."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
 
 
 @dataclass(frozen=True)
 class ServeConfig:
-    graph: Path | None = None  # an N-Triples or Turtle dump, loaded into memory by each worker
+    graph: Path | None = None  # an N-Triples, Turtle or TriG dump, loaded into memory by each worker
     store: Path | None = None  # or an on-disk Oxigraph store, opened read-only
     host: str = "127.0.0.1"
     port: int = 8000
-    timeout: float = 30.0  # seconds a query may run
-    workers: int = 2
+    timeout: float = 30.0  # seconds a query may run (parsing included)
+    workers: int = 2  # query worker processes
+    memory_mb: int = 1024  # address space a query may add to its worker
+    threads: int = 16  # HTTP threads (waitress)
+    allow_hosts: tuple[str, ...] = ()  # Host header names answered besides the bind address
+    cache_bytes: int = CACHE_BYTES
     quiet: bool = False
 
 
-# ------------------------------------------------------------ query checks
+# ------------------------------------------------------------ query bounds
+
+# Strings, IRIs and comments (passed over whole) and the brackets and
+# logical operators counted by ``check_bounds``.
+_SCAN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*"
+    r"|(?P<open>[({\[])|(?P<close>[)}\]])|(?P<logic>\|\||&&)",
+    re.DOTALL,
+)
 
 
-def check_query(text: str) -> str:
-    """The query's form (SELECT, ASK, CONSTRUCT, DESCRIBE), or HttpError 400
-    for text that is not a query, an update, or a query using SERVICE."""
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+def check_bounds(text: str) -> None:
+    """HttpError 4xx for a query too large or too deeply nested to run.
 
+    This bounds resources only; it decides nothing about what the query
+    means (Oxigraph alone parses it, in a worker without network). A scan
+    that misreads a query can at worst let through one that the worker's
+    time and memory caps then stop."""
     if not text.strip():
         raise HttpError(400, "no query: pass it as the 'query' parameter or POST it as application/sparql-query")
-    try:
-        tree = parseQuery(text)
-    except Exception as exc:  # pyparsing's errors carry the position
-        try:
-            parseUpdate(text)
-        except Exception:  # noqa: BLE001 - neither a query nor an update: report the query error
-            raise HttpError(400, f"the query does not parse: {exc}") from exc
-        raise HttpError(
-            400, "updates are refused: this endpoint is read-only (no INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE or ADD)"
-        ) from exc
-    if "ServiceGraphPattern" in _names(tree):
-        raise HttpError(400, "SERVICE is refused: this endpoint does not query other endpoints")
-    return {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}[tree[1].name]
-
-
-def _names(node: Any) -> set[str]:
-    """Every rule name in an rdflib parse tree."""
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, CompValue):
-            out.add(n.name)
-            stack.extend(n.values())
-        elif isinstance(n, (list, tuple)) or hasattr(n, "as_list"):
-            stack.extend(n)
-    return out
+    if len(text) > MAX_QUERY_CHARS:
+        raise HttpError(413, f"the query has {len(text):,} characters; the limit is {MAX_QUERY_CHARS:,}")
+    depth = deepest = logic = 0
+    for m in _SCAN.finditer(text):
+        if m.lastgroup == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif m.lastgroup == "close":
+            depth -= 1
+        elif m.lastgroup == "logic":
+            logic += 1
+    if deepest > MAX_NESTING:
+        raise HttpError(400, f"the query nests brackets {deepest} deep; the limit is {MAX_NESTING}")
+    if logic > MAX_LOGICAL_TERMS:
+        raise HttpError(400, f"the query has {logic:,} || and && operators; the limit is {MAX_LOGICAL_TERMS:,} (use VALUES or IN for long lists)")
 
 
 def negotiate(accept: str | None, offers: list[str]) -> str | None:
@@ -147,22 +174,73 @@ def negotiate(accept: str | None, offers: list[str]) -> str | None:
 
 # ----------------------------------------------------------------- workers
 
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 
-def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str, str]) -> None:
-    """A worker process: hold the graph, answer queries until told to stop."""
+
+def isolate_network() -> None:
+    """Move this process into a network namespace of its own, so that
+    nothing it runs can open a connection (not even to 127.0.0.1). As root
+    a new network namespace is enough; otherwise a user namespace makes it
+    possible. Raises OSError when the kernel allows neither."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(CLONE_NEWNET) == 0:
+        return
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+        return
+    err = ctypes.get_errno()
+    raise OSError(err, f"cannot enter a network namespace ({os.strerror(err)}); kg serve runs queries only in workers without network")
+
+
+def _limit_memory(extra_mb: int) -> int:
+    """Cap this process's address space at its present size plus
+    ``extra_mb``; returns the cap in bytes."""
+    import resource
+
+    with open("/proc/self/statm") as fh:
+        size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    cap = size + (extra_mb << 20)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    return cap
+
+
+def _open_graph(graph: str | None, store: str | None):
+    """The worker's Oxigraph store: the dump loaded into memory, or the
+    on-disk store opened read-only. (Checking a build's manifest before
+    reading it belongs here: one call, kg.manifest.verify.)"""
     import pyoxigraph as ox
 
+    if store is not None:
+        return ox.Store.read_only(store)
+    db = ox.Store()
+    suffix = Path(graph).suffix.lstrip(".")
+    fmt = ox.RdfFormat.from_extension(suffix) or ox.RdfFormat.N_TRIPLES
+    db.bulk_load(path=graph, format=fmt)
+    return db
+
+
+def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str, str], memory_mb: int) -> None:
+    """A worker process: cut off the network, hold the graph, answer
+    queries until told to stop."""
     try:
-        if store is not None:
-            db = ox.Store.read_only(store)
-        else:
-            db = ox.Store()
-            fmt = ox.RdfFormat.from_extension(Path(graph).suffix.lstrip(".")) or ox.RdfFormat.N_TRIPLES
-            db.bulk_load(path=graph, format=fmt)
-        conn.send(("ready", len(db)))
+        isolate_network()
+        db = _open_graph(graph, store)
+        triples = len(db)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
+    threading.stack_size(QUERY_STACK_MB << 20)
+    loop = threading.Thread(target=_answer_loop, args=(conn, db, store is not None, prefixes), daemon=True)
+    loop.start()  # its stack is reserved before the cap, so the cap is what queries may add
+    try:
+        _limit_memory(memory_mb)
+    except (OSError, ValueError) as exc:
+        conn.send(("failed", f"cannot cap the worker's memory: {exc}"))
+        return
+    conn.send(("ready", triples))
+    loop.join()
+
+
+def _answer_loop(conn, db, union: bool, prefixes: dict[str, str]) -> None:
     while True:
         try:
             job = conn.recv()
@@ -170,22 +248,39 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
             return
         if job is None:
             return
-        text, _kind, fmt_name, default_graphs, named_graphs = job
         try:
-            options: dict[str, Any] = {}
-            if default_graphs:
-                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            if named_graphs:
-                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            res = db.query(text, **options)
-            if isinstance(res, ox.QueryTriples):
-                fmt = getattr(ox.RdfFormat, fmt_name)
-                body = ox.serialize(res, format=fmt, prefixes=prefixes if fmt_name == "TURTLE" else None)
-            else:
-                body = res.serialize(format=getattr(ox.QueryResultsFormat, fmt_name))
-            conn.send(("ok", body))
+            conn.send(_answer(db, union, prefixes, *job))
+        except MemoryError:
+            conn.send(("error", 503, "query stopped: it needed more memory than the limit"))
         except Exception as exc:  # noqa: BLE001 - any evaluation error goes back to the client
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            hint = " (SERVICE is refused: query workers have no network)" if "unreachable" in str(exc).lower() else ""
+            conn.send(("error", 400, f"the query failed: {type(exc).__name__}: {exc}{hint}"))
+
+
+def _answer(db, union: bool, prefixes: dict[str, str], text: str, results_fmt: str | None, graph_fmt: str | None,
+            base_iri: str | None, default_graphs: list[str] | None, named_graphs: list[str] | None) -> tuple:
+    """Run one query; ("ok", "results"|"graph", body) or ("error", status, message)."""
+    import pyoxigraph as ox
+
+    options: dict[str, Any] = {"base_iri": base_iri}
+    if default_graphs is not None or named_graphs is not None:
+        # The protocol's dataset replaces the query's: graphs not named are not there.
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+    elif union:
+        options["use_default_graph_as_union"] = True  # one named graph per publication (interfaces #3)
+    try:
+        res = db.query(text, **options)
+    except SyntaxError as exc:
+        return ("error", 400, f"the query does not parse: {exc} (if it is an update: {READ_ONLY})")
+    if isinstance(res, ox.QueryTriples):
+        if graph_fmt is None:
+            return ("error", 406, f"cannot answer a CONSTRUCT or DESCRIBE query in any type the Accept header allows; offered: {', '.join(GRAPH_TYPES)}")
+        fmt = getattr(ox.RdfFormat, graph_fmt)
+        return ("ok", "graph", ox.serialize(res, format=fmt, prefixes=prefixes if graph_fmt == "TURTLE" else None))
+    if results_fmt is None:
+        return ("error", 406, f"cannot answer a SELECT or ASK query in any type the Accept header allows; offered: {', '.join(RESULT_TYPES)}")
+    return ("ok", "results", res.serialize(format=getattr(ox.QueryResultsFormat, results_fmt)))
 
 
 class _Worker:
@@ -193,7 +288,7 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         graph = str(config.graph) if config.graph is not None else None
         store = str(config.store) if config.store is not None else None
-        self.process = ctx.Process(target=_worker_main, args=(child, graph, store, prefixes), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, graph, store, prefixes, config.memory_mb), daemon=True)
         self.process.start()
         child.close()
 
@@ -201,10 +296,14 @@ class _Worker:
         if not self.conn.poll(timeout):
             self.stop()
             raise UsageError(f"the graph did not load within {timeout:.0f} s")
-        status, payload = self.conn.recv()
+        try:
+            status, payload = self.conn.recv()
+        except EOFError:
+            self.stop()
+            raise UsageError(f"the query worker stopped while loading the graph (exit code {self.process.exitcode})") from None
         if status != "ready":
             self.stop()
-            raise UsageError(f"the graph could not be loaded: {payload}")
+            raise UsageError(f"the query worker could not start: {payload}")
         return int(payload)
 
     def stop(self) -> None:
@@ -231,9 +330,13 @@ class WorkerPool:
         self._all: set[_Worker] = set()
         workers = [self._start() for _ in range(max(1, config.workers))]
         self.triples = 0
-        for w in workers:
-            self.triples = w.wait_ready(load_timeout)
-            self.idle.put(w)
+        try:
+            for w in workers:
+                self.triples = w.wait_ready(load_timeout)
+                self.idle.put(w)
+        except KgError:
+            self.close()
+            raise
 
     def _start(self) -> _Worker:
         w = _Worker(self.ctx, self.config, self.prefixes)
@@ -260,30 +363,38 @@ class WorkerPool:
         else:
             self.idle.put(w)
 
-    def execute(self, text: str, kind: str, fmt_name: str, default_graphs=(), named_graphs=()) -> bytes:
+    def execute(self, job: tuple) -> tuple[str, bytes]:
+        """Run ``job`` (the arguments of ``_answer`` after the store) in a
+        worker: (kind, body), or HttpError."""
         timeout = self.config.timeout
         try:
             w = self.idle.get(timeout=timeout)
         except queue.Empty:
-            raise HttpError(503, f"every query worker is busy; try again (time limit {timeout:g} s)") from None
+            raise HttpError(503, f"every query worker stayed busy for {timeout:g} s; try again", {"Retry-After": "5"}) from None
         try:
-            w.conn.send((text, kind, fmt_name, list(default_graphs), list(named_graphs)))
+            w.conn.send(job)
             if not w.conn.poll(timeout):
                 self._retire(w)
                 w = None
-                raise HttpError(503, f"query stopped: it ran longer than the time limit of {timeout:g} s")
-            status, payload = w.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            if w is not None:
-                self._retire(w)
-                w = None
+                raise HttpError(503, f"query stopped: it ran longer than the time limit of {timeout:g} s", {"Retry-After": "5"})
+            answer = w.conn.recv()
+        except (EOFError, OSError) as exc:
+            worker, w = w, None
+            if worker is not None:
+                worker.process.join(2)
+                code = worker.process.exitcode
+                self._retire(worker)
+                if code in (-6, 134):  # SIGABRT: Rust aborts when an allocation fails under RLIMIT_AS
+                    raise HttpError(503, f"query stopped: it needed more than the memory limit of {self.config.memory_mb} MB",
+                                    {"Retry-After": "5"}) from exc
+                raise HttpError(500, f"the query worker stopped unexpectedly (exit code {code}); it was replaced") from exc
             raise HttpError(500, f"the query worker stopped unexpectedly ({type(exc).__name__})") from exc
         finally:
             if w is not None:
                 self.idle.put(w)
-        if status != "ok":
-            raise HttpError(400, f"the query failed: {payload}")
-        return payload
+        if answer[0] == "error":
+            raise HttpError(answer[1], answer[2], {"Retry-After": "5"} if answer[1] == 503 else None)
+        return answer[1], answer[2]
 
     def close(self) -> None:
         self._closed = True
@@ -299,98 +410,236 @@ class WorkerPool:
             w.stop()
 
 
-# ------------------------------------------------------------------ server
+class AnswerCache:
+    """Answers by (query, formats, base, dataset), least recently used
+    dropped first, bounded in bytes. Thread-safe."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self._items: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[str, bytes] | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple, value: tuple[str, bytes]) -> None:
+        cost = len(value[1]) + sum(len(str(k)) for k in key)
+        if cost > self.limit // 8:  # one huge answer must not empty the cache
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self.size += cost
+            while self.size > self.limit:
+                old_key, old = self._items.popitem(last=False)
+                self.size -= len(old[1]) + sum(len(str(k)) for k in old_key)
 
 
-class SparqlServer:
-    """The endpoint: an HTTP server plus its worker pool. Use as a context
-    manager, or call ``serve_forever`` and ``close``."""
+# ------------------------------------------------------------------ the app
 
-    def __init__(self, config: ServeConfig) -> None:
-        import rdflib.plugins.sparql.parser  # noqa: F401 - load the query parser before the first request
+
+@dataclass
+class Response:
+    status: int
+    media: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class SparqlApp:
+    """The endpoint as a WSGI application over a worker pool."""
+
+    # The page sets no script and takes no style from elsewhere.
+    CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    def __init__(self, config: ServeConfig, pool: WorkerPool, port: int) -> None:
+        from kg.query import named_queries
 
         self.config = config
-        self.pool = WorkerPool(config)
+        self.pool = pool
+        self.port = port
+        self.queries = named_queries()  # read once, at start: a broken query file stops the server here
+        self.cache = AnswerCache(config.cache_bytes)
+        self.hosts = allowed_hosts(config.host, config.allow_hosts)
+
+    # ------------------------------------------------------------ WSGI
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         try:
-            self.httpd = ThreadingHTTPServer((config.host, config.port), _Handler)
-        except OSError as exc:
-            self.pool.close()
-            raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
-        self.httpd.daemon_threads = True
-        self.httpd.app = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
+            resp = self.handle(environ)
+        except HttpError as exc:
+            resp = _error(exc.status, exc.message, exc.headers)
+        except QueryError as exc:
+            resp = _error(400, exc.message)
+        except (UnicodeDecodeError, ValueError) as exc:
+            resp = _error(400, f"cannot read the request: {exc}")
+        charset = "; charset=utf-8" if resp.media.startswith("text/") or resp.media.endswith(("json", "xml")) else ""
+        headers = [("Content-Type", resp.media + charset), ("Content-Length", str(len(resp.body))),
+                   ("Vary", "Accept"), ("X-Content-Type-Options", "nosniff")]
+        if resp.media == "text/html":
+            headers.append(("Content-Security-Policy", self.CSP))
+        headers += list(resp.headers.items())
+        start_response(f"{resp.status} {HTTPStatus(resp.status).phrase}", headers)
+        return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else resp.body]
 
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+    def handle(self, environ: dict) -> Response:
+        self.check_host(environ.get("HTTP_HOST"))
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO") or "/"
+        params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        accept = environ.get("HTTP_ACCEPT")
+        base = f"http://{environ.get('HTTP_HOST')}/sparql"
+        if path in ("/sparql", "/sparql/"):
+            if method in ("GET", "HEAD"):
+                return self.sparql(params, accept, base)
+            if method == "POST":
+                return self.sparql(self.form(environ, params), accept, base)
+            raise HttpError(405, f"{method} is not allowed: this endpoint is read-only (GET or POST a query)",
+                            {"Allow": "GET, HEAD, POST"})
+        if method not in ("GET", "HEAD"):
+            raise HttpError(405, f"{method} is not allowed on {path}; POST queries to /sparql", {"Allow": "GET, HEAD"})
+        if path == "/":
+            status, page = self.page(params, base)
+            return Response(status, "text/html", page.encode("utf-8"))
+        if path in ("/queries", "/queries/"):
+            return self.list_queries()
+        if path.startswith("/queries/"):
+            return self.named(unquote(path[len("/queries/"):]), params, accept, base)
+        raise HttpError(404, f"nothing at {path}: the endpoint is /sparql, the page is /")
 
-    def serve_forever(self) -> None:
-        self.httpd.serve_forever()
+    def check_host(self, host: str | None) -> None:
+        """Answer only the names the server was bound for: a page from
+        another site whose name was rebound to this address sends its own."""
+        if not host:
+            raise HttpError(400, "the request has no Host header")
+        name, port = split_host(host)
+        if name is None or name.lower() not in self.hosts or (port is not None and port != self.port):
+            raise HttpError(421, f"this server answers only for {', '.join(sorted(self.hosts))} on port {self.port}, not {host!r}"
+                            " (kg serve --allow-host NAME adds a name)")
 
-    def start(self) -> SparqlServer:
-        """Serve in a background thread (tests, embedding)."""
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self.httpd.shutdown()
-            self._thread.join(10)
-        self.httpd.server_close()
-        self.pool.close()
-
-    def __enter__(self) -> SparqlServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def form(self, environ: dict, params: dict[str, list[str]]) -> dict[str, list[str]]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            raise HttpError(400, "bad Content-Length") from None
+        if length > MAX_BODY:
+            raise HttpError(413, f"the request is larger than {MAX_BODY} bytes")
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        ctype = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+        if ctype == "application/x-www-form-urlencoded":
+            for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
+                params.setdefault(k, []).extend(v)
+            return params
+        if ctype == "application/sparql-query":
+            if "query" in params:
+                raise HttpError(400, "pass the query once: in the body or as the 'query' parameter, not both")
+            params["query"] = [body.decode("utf-8")]
+            return params
+        if ctype == "application/sparql-update":
+            raise HttpError(400, READ_ONLY)
+        raise HttpError(415, "POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query")
 
     # ------------------------------------------------------------ actions
 
-    def run_query(self, text: str, accept: str | None, default_graphs=(), named_graphs=()) -> tuple[str, bytes | dict]:
-        """Check, negotiate and run one query; return (media type, body), or
-        for an HTML answer ("text/html", page context)."""
-        form = check_query(text)
-        offers = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
-        media = negotiate(accept, list(offers))
-        if media is None:
-            raise HttpError(406, f"cannot answer a {form} query in any type the Accept header allows; offered: {', '.join(offers)}")
-        for iri in (*default_graphs, *named_graphs):
+    def sparql(self, params: dict[str, list[str]], accept: str | None, base: str) -> Response:
+        if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+            raise HttpError(400, READ_ONLY)
+        queries = params.get("query") or []
+        if len(queries) != 1:
+            raise HttpError(400, "pass exactly one 'query' parameter" if queries else "no query: pass it as the 'query' parameter")
+        defaults, named = params.get("default-graph-uri"), params.get("named-graph-uri")
+        return self.run_query(queries[0], accept, base, defaults, named)
+
+    def run_query(self, text: str, accept: str | None, base: str | None = None,
+                  default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
+        """Bound, negotiate and run one query (cached)."""
+        check_bounds(text)
+        results_media = negotiate(accept, list(RESULT_TYPES))
+        graph_media = negotiate(accept, list(GRAPH_TYPES))
+        for iri in (*(default_graphs or ()), *(named_graphs or ())):
             _check_iri(iri)
-        kind, fmt_name = offers[media]
-        started = time.perf_counter()
-        body = self.pool.execute(text, kind, fmt_name, default_graphs, named_graphs)
-        if kind == "html":
-            return media, {"query": text, "result": _table_of(body, form), "seconds": time.perf_counter() - started}
-        return media, body
+        dataset = None if default_graphs is None and named_graphs is None else (tuple(default_graphs or ()), tuple(named_graphs or ()))
+        job = (text, RESULT_TYPES.get(results_media or ""), GRAPH_TYPES.get(graph_media or ""), base,
+               None if dataset is None else list(dataset[0]), None if dataset is None else list(dataset[1]))
+        key = (job[:4], dataset)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.pool.execute(job)
+            self.cache.put(key, hit)
+        kind, body = hit
+        media = results_media if kind == "results" else graph_media
+        assert media is not None  # the worker answered 406 otherwise
+        return Response(200, media, body, {"X-Kg-Form": kind})
 
-    def page(self, params: dict[str, list[str]]) -> tuple[int, str]:
+    def page(self, params: dict[str, list[str]], base: str | None = None) -> tuple[int, str]:
         """The HTML page, with the results of a typed or named query."""
-        from kg.query import named_queries
-
-        queries = named_queries()
-        context: dict[str, Any] = {"queries": list(queries.values()), "query": "", "name": "", "values": {}, "error": None,
+        context: dict[str, Any] = {"queries": list(self.queries.values()), "query": "", "name": "", "values": {}, "error": None,
                                    "result": None, "seconds": None, "timeout": self.config.timeout}
         status = 200
         name = _one(params, "name")
         text = _one(params, "query")
         try:
             if name:
-                if name not in queries:
-                    raise QueryError(f"no named query {name!r}; the named queries are: {', '.join(queries)}")
+                if name not in self.queries:
+                    raise QueryError(f"no named query {name!r}; the named queries are: {', '.join(self.queries)}")
                 values = {k[2:]: v[-1] for k, v in params.items() if k.startswith("p.") and v[-1] != ""}
                 context.update(name=name, values=values)
-                text = queries[name].render(values)
+                text = self.queries[name].render(values)
             if text:
                 context["query"] = text
-                _, answer = self.run_query(text, "text/html")
-                context.update(answer)
+                started = time.perf_counter()
+                resp = self.run_query(text, "text/html", base)
+                context.update(result=_table_of(resp.body, resp.headers["X-Kg-Form"]), seconds=time.perf_counter() - started)
         except (HttpError, QueryError) as exc:
             status = getattr(exc, "status", 400)
             context["error"] = exc.message
         return status, _render("serve.html.j2", context)
+
+    def named(self, name: str, params: dict[str, list[str]], accept: str | None, base: str) -> Response:
+        if name not in self.queries:
+            raise HttpError(404, f"no named query {name!r}; the named queries are: {', '.join(self.queries)}")
+        text = self.queries[name].render({k: v[-1] for k, v in params.items()})
+        return self.html_or(self.run_query(text, accept, base), text)
+
+    def html_or(self, resp: Response, text: str) -> Response:
+        if resp.media != "text/html":
+            return resp
+        page = _render("serve.html.j2", {"queries": [], "name": "", "values": {}, "error": None, "query": text, "seconds": None,
+                                         "timeout": self.config.timeout, "result": _table_of(resp.body, resp.headers["X-Kg-Form"])})
+        return Response(200, "text/html", page.encode("utf-8"))
+
+    def list_queries(self) -> Response:
+        listing = [
+            {"name": q.name, "description": q.description, "url": f"/queries/{q.name}",
+             "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default} for p in q.params]}
+            for q in self.queries.values()
+        ]
+        return Response(200, "application/json", json.dumps(listing, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+
+
+def allowed_hosts(bind: str, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host names a server bound to ``bind`` answers: the bind address
+    itself, ``localhost`` when it is a loopback address, and ``extra``."""
+    names = {bind.strip("[]").lower(), *(h.lower() for h in extra)}
+    if bind in ("127.0.0.1", "::1", "localhost") or bind.startswith("127."):
+        names |= {"localhost", "127.0.0.1", "::1"}
+    return frozenset(names)
+
+
+def split_host(host: str) -> tuple[str | None, int | None]:
+    """``name[:port]`` or ``[v6]:port`` -> (name, port); (None, None) if malformed."""
+    m = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?|([^\[\]:/@\s]+)(?::(\d{1,5}))?", host.strip())
+    if not m:
+        return None, None
+    name = m[1] or m[3]
+    port = m[2] or m[4]
+    return name, int(port) if port else None
 
 
 def _one(params: dict[str, list[str]], key: str) -> str:
@@ -407,9 +656,15 @@ def _check_iri(iri: str) -> None:
         raise HttpError(400, f"not an IRI: {iri!r}") from exc
 
 
-def _table_of(body: bytes, form: str) -> dict[str, Any]:
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    phrase = HTTPStatus(status).phrase
+    return Response(status, "text/plain", f"{status} {phrase}: {message}\n".encode(), dict(headers or {}))
+
+
+def _table_of(body: bytes, kind: str) -> dict[str, Any]:
     """Results (SPARQL JSON, or N-Triples for graphs) as rows of display strings."""
     import pyoxigraph as ox
+    from rdflib import URIRef
 
     from kg.query import display
 
@@ -418,12 +673,12 @@ def _table_of(body: bytes, form: str) -> dict[str, Any]:
             return {"text": "", "href": ""}
         if isinstance(term, ox.NamedNode):  # only web IRIs become links (never javascript: and the like)
             href = term.value if term.value.startswith(("http://", "https://")) else ""
-            return {"text": display(_rdflib(term), width=None), "href": href}
+            return {"text": display(URIRef(term.value), width=None), "href": href}
         if isinstance(term, ox.Literal):
             return {"text": term.value, "href": ""}
         return {"text": str(term), "href": ""}
 
-    if form in ("CONSTRUCT", "DESCRIBE"):
+    if kind == "graph":
         triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
         return {"variables": ["subject", "predicate", "object"],
                 "rows": [[show(t.subject), show(t.predicate), show(t.object)] for t in triples], "boolean": None}
@@ -434,149 +689,97 @@ def _table_of(body: bytes, form: str) -> dict[str, Any]:
     return {"variables": variables, "rows": [[show(sol[i]) for i in range(len(variables))] for sol in res], "boolean": None}
 
 
-def _rdflib(term: Any):
-    from rdflib import URIRef
-
-    return URIRef(term.value)
+_ENV = None
 
 
 def _render(template: str, context: dict[str, Any]) -> str:
+    global _ENV
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("kg", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(template).render(**context)
+    if _ENV is None:  # one environment: jinja2 caches compiled templates in it
+        _ENV = jinja2.Environment(
+            loader=jinja2.PackageLoader("kg", "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+    return _ENV.get_template(template).render(**context)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server_version = "kg-serve"
-    timeout = 60  # seconds a client may take to send its request
-    # The page sets no script and takes no style from elsewhere.
-    CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+# ------------------------------------------------------------------ server
+
+
+class SparqlServer:
+    """The endpoint: waitress serving ``SparqlApp`` plus the worker pool.
+    Use as a context manager, or call ``serve_forever`` and ``close``."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        from waitress.server import create_server
+
+        self.config = config
+        self.pool = WorkerPool(config)
+        try:
+            # Create the listening socket first: port 0 picks the port the Host check needs.
+            self._deferred = _Deferred()
+            self.httpd = create_server(
+                self._deferred, host=config.host, port=config.port,
+                threads=config.threads,
+                backlog=1024,  # bursts queue in the kernel instead of being refused
+                connection_limit=1000,
+                channel_timeout=60,  # seconds a client may take to send its request
+                max_request_body_size=MAX_BODY,
+                max_request_header_size=MAX_QUERY_CHARS * 3 + 16384,  # a GET query, percent-encoded
+                ident="kg-serve",
+                clear_untrusted_proxy_headers=True,
+                expose_tracebacks=False,
+                asyncore_use_poll=True,  # select() stops at 1024 descriptors
+            )
+        except OSError as exc:
+            self.pool.close()
+            raise UsageError(f"cannot listen on {config.host}:{config.port}: {exc}") from exc
+        except Exception:
+            self.pool.close()
+            raise
+        self.port = self.httpd.socket.getsockname()[1]
+        self.app = SparqlApp(config, self.pool, self.port)
+        self._deferred.app = self.app
+        self._thread: threading.Thread | None = None
 
     @property
-    def app(self) -> SparqlServer:
-        return self.server.app  # type: ignore[attr-defined]
+    def url(self) -> str:
+        host = self.config.host
+        return f"http://{'[' + host + ']' if ':' in host else host}:{self.port}/"
 
-    def log_message(self, format: str, *args: Any) -> None:  # the stdlib's name
-        if not self.app.config.quiet:
-            super().log_message(format, *args)
+    def serve_forever(self) -> None:
+        self.httpd.run()
 
-    # ---------------------------------------------------------------- GET
+    def start(self) -> SparqlServer:
+        """Serve in a background thread (tests, embedding)."""
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+        return self
 
-    def do_GET(self) -> None:  # the stdlib's name
-        url = urlsplit(self.path)
-        params = parse_qs(url.query, keep_blank_values=True)
-        try:
-            if url.path == "/":
-                status, page = self.app.page(params)
-                self._send(status, "text/html", page.encode("utf-8"))
-            elif url.path == "/sparql":
-                self._sparql(params)
-            elif url.path == "/queries":
-                self._list_queries()
-            elif url.path.startswith("/queries/"):
-                self._named(unquote(url.path[len("/queries/"):]), params)
-            else:
-                raise HttpError(404, f"nothing at {url.path}: the endpoint is /sparql, the page is /")
-        except HttpError as exc:
-            self._error(exc.status, exc.message)
-        except QueryError as exc:
-            self._error(400, exc.message)
+    def close(self) -> None:
+        self.httpd.close()
+        if self._thread is not None:
+            self._thread.join(10)
+        self.pool.close()
 
-    # --------------------------------------------------------------- POST
+    def __enter__(self) -> SparqlServer:
+        return self
 
-    def do_POST(self) -> None:  # the stdlib's name
-        url = urlsplit(self.path)
-        try:
-            if url.path != "/sparql":
-                raise HttpError(404 if url.path != "/" else 405, f"POST queries to /sparql, not {url.path}")
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                raise HttpError(413, f"the request is larger than {MAX_BODY} bytes")
-            body = self.rfile.read(length) if length > 0 else b""
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            params = parse_qs(url.query, keep_blank_values=True)
-            if ctype == "application/x-www-form-urlencoded":
-                for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
-                    params.setdefault(k, []).extend(v)
-            elif ctype == "application/sparql-query":
-                params["query"] = [body.decode("utf-8")]
-            elif ctype == "application/sparql-update":
-                raise HttpError(400, "updates are refused: this endpoint is read-only")
-            else:
-                raise HttpError(415, "POST a query as application/x-www-form-urlencoded (query=...) or application/sparql-query")
-            self._sparql(params)
-        except HttpError as exc:
-            self._error(exc.status, exc.message)
-        except (UnicodeDecodeError, ValueError) as exc:
-            self._error(400, f"cannot read the request: {exc}")
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-    # ------------------------------------------------------------ helpers
 
-    def _sparql(self, params: dict[str, list[str]]) -> None:
-        if "update" in params:
-            raise HttpError(400, "updates are refused: this endpoint is read-only")
-        queries = params.get("query") or []
-        if len(queries) != 1:
-            raise HttpError(400, "pass exactly one 'query' parameter" if queries else "no query: pass it as the 'query' parameter")
-        media, body = self.app.run_query(
-            queries[0], self.headers.get("Accept"), params.get("default-graph-uri", []), params.get("named-graph-uri", [])
-        )
-        self._answer(media, body)
+class _Deferred:
+    """The WSGI callable handed to waitress before the app exists (the app
+    needs the port waitress bound)."""
 
-    def _named(self, name: str, params: dict[str, list[str]]) -> None:
-        from kg.query import named_queries
+    app: SparqlApp | None = None
 
-        queries = named_queries()
-        if name not in queries:
-            raise HttpError(404, f"no named query {name!r}; the named queries are: {', '.join(queries)}")
-        text = queries[name].render({k: v[-1] for k, v in params.items()})
-        media, body = self.app.run_query(text, self.headers.get("Accept"))
-        self._answer(media, body)
-
-    def _answer(self, media: str, body: bytes | dict) -> None:
-        if isinstance(body, dict):  # a browser asked /sparql for HTML: the page with the results
-            page = _render("serve.html.j2", {"queries": [], "name": "", "values": {}, "error": None,
-                                             "timeout": self.app.config.timeout, **body})
-            self._send(200, "text/html", page.encode("utf-8"))
-        else:
-            self._send(200, media, body)
-
-    def _list_queries(self) -> None:
-        from kg.query import named_queries
-
-        listing = [
-            {"name": q.name, "description": q.description, "url": f"/queries/{q.name}",
-             "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default} for p in q.params]}
-            for q in named_queries().values()
-        ]
-        self._send(200, "application/json", json.dumps(listing, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
-
-    def _error(self, status: int, message: str) -> None:
-        phrase = HTTPStatus(status).phrase
-        self._send(status, "text/plain", f"{status} {phrase}: {message}\n".encode())
-
-    def _send(self, status: int, media: str, body: bytes) -> None:
-        charset = "; charset=utf-8" if media.startswith("text/") or media.endswith(("json", "xml")) else ""
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", media + charset)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Vary", "Accept")
-            self.send_header("X-Content-Type-Options", "nosniff")
-            if media == "text/html":
-                self.send_header("Content-Security-Policy", self.CSP)
-            if status == 503:
-                self.send_header("Retry-After", "5")
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client went away
-
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        assert self.app is not None
+        return self.app(environ, start_response)
