@@ -191,6 +191,38 @@ def isolate_network() -> None:
     raise OSError(err, f"cannot enter a network namespace ({os.strerror(err)}); kg serve runs queries only in workers without network")
 
 
+def forbid_sockets() -> bool:
+    """Make every later socket() call in this process fail (seccomp, via
+    libseccomp). A network namespace still lets a process reach Unix
+    sockets on the file system, such as a host's DNS cache daemon, which
+    would carry a name out; with this filter a query can open no socket of
+    any kind. Returns False when libseccomp is not installed."""
+    try:
+        lib = ctypes.CDLL("libseccomp.so.2", use_errno=True)
+    except OSError:
+        return False
+    lib.seccomp_init.restype = ctypes.c_void_p
+    lib.seccomp_init.argtypes = [ctypes.c_uint32]
+    lib.seccomp_rule_add.argtypes = [ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint]
+    lib.seccomp_load.argtypes = [ctypes.c_void_p]
+    lib.seccomp_release.argtypes = [ctypes.c_void_p]
+    allow, eperm = 0x7FFF0000, 0x00050000 | 1  # SCMP_ACT_ALLOW, SCMP_ACT_ERRNO(EPERM)
+    ctx = lib.seccomp_init(allow)
+    if not ctx:
+        raise OSError("seccomp_init failed")
+    try:
+        for name in (b"socket", b"socketcall"):  # socketcall: the 32-bit multiplexer
+            nr = lib.seccomp_syscall_resolve_name(name)
+            if nr >= 0 and lib.seccomp_rule_add(ctx, eperm, nr, 0) != 0:
+                raise OSError(f"seccomp_rule_add({name.decode()}) failed")
+        rc = lib.seccomp_load(ctx)
+        if rc != 0:
+            raise OSError(-rc, f"seccomp_load failed: {os.strerror(-rc)}")
+    finally:
+        lib.seccomp_release(ctx)
+    return True
+
+
 def _limit_memory(extra_mb: int) -> int:
     """Cap this process's address space at its present size plus
     ``extra_mb``; returns the cap in bytes."""
@@ -228,6 +260,11 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
+    try:
+        forbid_sockets()  # after loading: the graph is read, no socket is needed any more
+    except OSError as exc:
+        conn.send(("failed", f"cannot forbid sockets in the query worker: {exc}"))
+        return
     threading.stack_size(QUERY_STACK_MB << 20)
     loop = threading.Thread(target=_answer_loop, args=(conn, db, store is not None, prefixes), daemon=True)
     loop.start()  # its stack is reserved before the cap, so the cap is what queries may add
@@ -253,7 +290,8 @@ def _answer_loop(conn, db, union: bool, prefixes: dict[str, str]) -> None:
         except MemoryError:
             conn.send(("error", 503, "query stopped: it needed more memory than the limit"))
         except Exception as exc:  # noqa: BLE001 - any evaluation error goes back to the client
-            hint = " (SERVICE is refused: query workers have no network)" if "unreachable" in str(exc).lower() else ""
+            network = isinstance(exc, OSError) and any(w in str(exc).lower() for w in ("unreachable", "resolution", "lookup", "not permitted"))
+            hint = " (SERVICE is refused: query workers have no network)" if network else ""
             conn.send(("error", 400, f"the query failed: {type(exc).__name__}: {exc}{hint}"))
 
 
@@ -554,7 +592,7 @@ class SparqlApp:
         if len(queries) != 1:
             raise HttpError(400, "pass exactly one 'query' parameter" if queries else "no query: pass it as the 'query' parameter")
         defaults, named = params.get("default-graph-uri"), params.get("named-graph-uri")
-        return self.run_query(queries[0], accept, base, defaults, named)
+        return self.html_or(self.run_query(queries[0], accept, base, defaults, named), queries[0])
 
     def run_query(self, text: str, accept: str | None, base: str | None = None,
                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
