@@ -275,3 +275,59 @@ def test_kg_serve_wrong_arguments_exit_2(tmp_path, capsys):
     assert "no Oxigraph store" in capsys.readouterr().err
     assert main(["serve", "--graph", str(tmp_path / "none.nt")]) == 2
     assert main(["serve", "--timeout", "0", "--graph", str(tmp_path / "none.nt")]) == 2
+
+
+# ----------------------------------------------- SPARQL 1.1 Protocol details
+
+
+def test_construct_with_relative_iris_resolves_against_the_endpoint(server):
+    status, headers, body = request(server, "/sparql", data=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+                                    headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"})
+    assert status == 200
+    assert body.decode("utf-8").strip() == f'<{server.url}s> <{server.url}p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_get_405_with_allow(server, method):
+    status, headers, _ = request(server, "/sparql?query=ASK%20%7B%7D", data=b"", headers={"Content-Type": "text/plain"}) \
+        if method == "POST" else _method(server, method, "/sparql?query=ASK%20%7B%7D")
+    assert status == 405 and headers["Allow"] == "GET, HEAD, POST"
+    status, headers, _ = _method(server, method, "/queries")
+    assert status == 405 and headers["Allow"] == "GET, HEAD"
+
+
+def _method(server, method: str, path: str) -> tuple[int, dict, bytes]:
+    req = urllib.request.Request(server.url.rstrip("/") + path, data=b"", method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_sparql_with_a_trailing_slash_answers(server, graph_file):
+    status, _, body = get(server, COUNT, path="/sparql/")
+    assert status == 200 and int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == triples(graph_file)
+
+
+def test_protocol_dataset_replaces_the_default_graph(graph_file, tmp_path):
+    """named-graph-uri alone leaves the default graph empty; default-graph-uri
+    picks graphs; without either, the store's default graph is the union of
+    its graphs (a store holds one named graph per publication)."""
+    store_dir = tmp_path / "store"
+    store = ox.Store(str(store_dir))
+    for i, t in enumerate(ox.parse(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)):
+        store.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"https://example.org/graph/{i % 3}")))
+    store.flush()
+    del store
+    with SparqlServer(ServeConfig(store=store_dir, port=0, timeout=20, quiet=True, workers=1)).start() as s:
+        graphs = [r["g"]["value"] for r in json.loads(get(s, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")[2])["results"]["bindings"]]
+        union = int(json.loads(get(s, COUNT)[2])["results"]["bindings"][0]["n"]["value"])
+        assert union == triples(graph_file) and len(graphs) == 3
+        named = urllib.parse.urlencode({"query": COUNT, "named-graph-uri": graphs[0]})
+        assert json.loads(request(s, f"/sparql?{named}")[2])["results"]["bindings"][0]["n"]["value"] == "0"
+        one = urllib.parse.urlencode({"query": COUNT, "default-graph-uri": graphs[0]})
+        n_one = int(json.loads(request(s, f"/sparql?{one}")[2])["results"]["bindings"][0]["n"]["value"])
+        assert 0 < n_one < union
+        bad = urllib.parse.urlencode({"query": COUNT, "default-graph-uri": "not an iri"})
+        assert request(s, f"/sparql?{bad}")[0] == 400
