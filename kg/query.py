@@ -340,7 +340,11 @@ def _run_oxigraph(text: str, store: pyoxigraph.Store, name: str) -> Result:
     import pyoxigraph as ox
 
     try:
-        res = store.query(text)
+        # A store holds one named graph per publication plus the shared graph:
+        # a query sees their union as its default graph (the in-memory
+        # stores of tests hold their triples in the default graph, which the
+        # union includes). The union replaces a FROM clause of the query.
+        res = store.query(text, use_default_graph_as_union=True)
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
             rows = [tuple(_from_oxigraph(sol[i]) for i in range(len(variables))) for sol in res]

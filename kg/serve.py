@@ -257,6 +257,9 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
         isolate_network()
         db = _open_graph(graph, store)
         triples = len(db)
+        # A store, or a dump with graphs (TriG, N-Quads), holds one named graph
+        # per publication: queries see their union as the default graph.
+        union = store is not None or Path(graph).suffix.lower() in (".trig", ".nq")
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -266,7 +269,7 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
         conn.send(("failed", f"cannot forbid sockets in the query worker: {exc}"))
         return
     threading.stack_size(QUERY_STACK_MB << 20)
-    loop = threading.Thread(target=_answer_loop, args=(conn, db, store is not None, prefixes), daemon=True)
+    loop = threading.Thread(target=_answer_loop, args=(conn, db, union, prefixes), daemon=True)
     loop.start()  # its stack is reserved before the cap, so the cap is what queries may add
     try:
         _limit_memory(memory_mb)

@@ -400,6 +400,24 @@ def test_a_broken_query_file_is_a_query_error(tmp_path):
             q.run(named, target)
 
 
+def test_a_store_with_one_graph_per_publication_is_queried_as_their_union(tmp_path):
+    """kg query --store: the store holds each publication in its own named
+    graph; every named query answers as over the merged graph."""
+    g = Graph()
+    g.parse(data=MINI_TTL, format="turtle")
+    merged = _store(MINI_TTL)
+    split = ox.Store(str(tmp_path / "store"))
+    for i, quad in enumerate(merged):
+        split.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(f"https://example.org/graph/{i % 5}")))
+    split.flush()
+    assert len(list(split.query("SELECT * WHERE { ?s ?p ?o }"))) == 0  # nothing in the store's own default graph
+    params = {"publication-questions-and-answers": {"publication": D + "101"}, "questions-of-member": {"member": "Derde"}}
+    for name in NAMES:
+        named = q.named_queries()[name]
+        a, b = q.run(named, g, params.get(name)), q.run(named, split, params.get(name))
+        assert (a.variables, a.rows) == (b.variables, b.rows), name
+
+
 # ------------------------------------------------- each query on the mini graph
 
 

@@ -52,7 +52,8 @@ def listing(queries: dict) -> str:
 
 def open_target(graph: Path | None, store: Path | None):  # -> rdflib.Graph | pyoxigraph.Store
     """The store to query: the on-disk Oxigraph store, or a graph dump read
-    into rdflib's in-memory graph."""
+    into rdflib's in-memory graph. (The one place that reads a build: a
+    check of the build's manifest belongs here, before either is opened.)"""
     if store is not None:
         from kg.store import open_store
 
