@@ -803,6 +803,15 @@ class SparqlServer:
         return self
 
     def close(self) -> None:
+        # Stop the request threads first (they use the trigger that close()
+        # removes), then the open connections, then the listening socket.
+        self.httpd.task_dispatcher.shutdown(timeout=5)
+        for channel in list(self.httpd._map.values()):
+            if channel is not self.httpd and channel is not self.httpd.trigger:
+                try:
+                    channel.close()
+                except OSError:
+                    pass
         self.httpd.close()
         if self._thread is not None:
             self._thread.join(10)

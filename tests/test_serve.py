@@ -331,3 +331,9 @@ def test_protocol_dataset_replaces_the_default_graph(graph_file, tmp_path):
         assert 0 < n_one < union
         bad = urllib.parse.urlencode({"query": COUNT, "default-graph-uri": "not an iri"})
         assert request(s, f"/sparql?{bad}")[0] == 400
+
+
+def test_head_answers_headers_only(server):
+    req = urllib.request.Request(server.url + "queries", method="HEAD")
+    with urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT) as resp:
+        assert resp.status == 200 and int(resp.headers["Content-Length"]) > 100 and resp.read() == b""
