@@ -338,3 +338,19 @@ def test_concurrent_named_queries_all_succeed(server):
     assert statuses == [200] * len(urls)
     for name in names:  # and nothing is broken afterwards
         assert request(f"{server.url}queries/{name}")[0] == 200, name
+
+
+def test_a_worker_that_cannot_cut_its_network_does_not_start(graph_file, monkeypatch):
+    """Fail closed: no network namespace, no worker (and so no server)."""
+    import multiprocessing
+
+    import kg.serve as serve
+
+    def refuse() -> None:
+        raise OSError(1, "cannot enter a network namespace (Operation not permitted)")
+
+    monkeypatch.setattr(serve, "isolate_network", refuse)
+    parent, child = multiprocessing.Pipe()
+    serve._worker_main(child, str(graph_file), None, {}, 256)
+    status, message = parent.recv()
+    assert status == "failed" and "network namespace" in message

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     with SparqlServer(config) as server:
         source = f"store {config.store}" if config.store is not None else f"graph {config.graph}"
         print(f"kg serve: {server.pool.triples} triples from {source}")
-        print(f"  SPARQL endpoint {server.url}sparql, query page {server.url} (time limit {config.timeout:g} s; Ctrl-C stops)")
+        print(f"  SPARQL endpoint {server.url}sparql, query page {server.url} (Ctrl-C stops)")
+        print(f"  {config.workers} query workers without network; each query stops after {config.timeout:g} s or {config.memory_mb} MB")
         sys.stdout.flush()
         try:
             server.serve_forever()
