@@ -237,8 +237,7 @@ def _limit_memory(extra_mb: int) -> int:
 
 def _open_graph(graph: str | None, store: str | None):
     """The worker's Oxigraph store: the dump loaded into memory, or the
-    on-disk store opened read-only. (Checking a build's manifest before
-    reading it belongs here: one call, kg.manifest.verify.)"""
+    on-disk store opened read-only."""
     import pyoxigraph as ox
 
     if store is not None:
@@ -760,6 +759,8 @@ class SparqlServer:
         from waitress.server import create_server
 
         self.config = config
+        # The build is read only by the workers, all started here: a check of
+        # the build's manifest (interfaces #4) belongs just before this line.
         self.pool = WorkerPool(config)
         try:
             # Create the listening socket first: port 0 picks the port the Host check needs.
