@@ -253,7 +253,15 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
     """A worker process: cut off the network, hold the graph, answer
     queries until told to stop."""
     try:
-        isolate_network()
+        # Either barrier alone keeps a query off the network: a namespace of
+        # its own (needs root or unprivileged user namespaces, which some
+        # distributions restrict) or the seccomp filter below. Fail closed
+        # only when neither can be had.
+        try:
+            isolate_network()
+            no_namespace = None
+        except OSError as exc:
+            no_namespace = exc
         db = _open_graph(graph, store)
         triples = len(db)
         # A store, or a dump with graphs (TriG, N-Quads), holds one named graph
@@ -263,9 +271,12 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     try:
-        forbid_sockets()  # after loading: the graph is read, no socket is needed any more
+        sealed = forbid_sockets()  # after loading: the graph is read, no socket is needed any more
     except OSError as exc:
         conn.send(("failed", f"cannot forbid sockets in the query worker: {exc}"))
+        return
+    if no_namespace is not None and not sealed:
+        conn.send(("failed", f"{no_namespace.strerror or no_namespace}; and libseccomp is not installed, so sockets cannot be forbidden either"))
         return
     threading.stack_size(QUERY_STACK_MB << 20)
     loop = threading.Thread(target=_answer_loop, args=(conn, db, union, prefixes), daemon=True)

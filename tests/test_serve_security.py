@@ -341,7 +341,8 @@ def test_concurrent_named_queries_all_succeed(server):
 
 
 def test_a_worker_that_cannot_cut_its_network_does_not_start(graph_file, monkeypatch):
-    """Fail closed: no network namespace, no worker (and so no server)."""
+    """Fail closed: no network namespace and no seccomp filter, no worker
+    (and so no server)."""
     import multiprocessing
 
     import kg.serve as serve
@@ -350,7 +351,41 @@ def test_a_worker_that_cannot_cut_its_network_does_not_start(graph_file, monkeyp
         raise OSError(1, "cannot enter a network namespace (Operation not permitted)")
 
     monkeypatch.setattr(serve, "isolate_network", refuse)
+    monkeypatch.setattr(serve, "forbid_sockets", lambda: False)
     parent, child = multiprocessing.Pipe()
     serve._worker_main(child, str(graph_file), None, {}, 256)
     status, message = parent.recv()
-    assert status == "failed" and "network namespace" in message
+    assert status == "failed" and "network namespace" in message and "seccomp" in message
+
+
+def test_seccomp_alone_keeps_a_worker_off_the_network(graph_file):
+    """Where user namespaces are restricted, the seccomp filter alone is the
+    barrier: the worker starts, and no socket can be opened in it."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+
+    def probe(conn) -> None:
+        import socket
+
+        import kg.serve as serve
+
+        serve.isolate_network = lambda: (_ for _ in ()).throw(OSError(1, "refused"))
+        if not serve.forbid_sockets():
+            conn.send("no-libseccomp")
+            return
+        try:
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        except OSError:
+            conn.send("refused")
+        else:
+            conn.send("opened")
+
+    proc = ctx.Process(target=probe, args=(child,))
+    proc.start()
+    answer = parent.recv()
+    proc.join(10)
+    if answer == "no-libseccomp":
+        pytest.skip("libseccomp is not installed here")
+    assert answer == "refused"
