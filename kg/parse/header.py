@@ -211,7 +211,9 @@ _VRAGEN_VAN_NO_DATE = re.compile(
 _ANSWER = re.compile(r"(?P<kind>Antwoord|Mededeling)\s+van\s+(?P<who>.+?)\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.S | re.I)
 _ANSWERER = re.compile(rf"(?P<titel>{_TITLES})\s+(?P<name>[^()]+?)\s*\((?P<portfolio>[^()]+)\)")
 _MEDE_NAMENS = re.compile(r"mede\s+namens\s+(?P<offices>.+)$", re.S)
-_ZIE_OOK = re.compile(r"Zie\s+ook\s+(?P<ref>.+?)(?:\.\s*$|\.(?=\s+[A-Z])|$)", re.S)
+# A chain of "Zie ook" sentences is one reference list ("Zie ook ..., nr.
+# 402. Zie ook ..., nr. 417."); a lost space may glue "ookAanhangsel".
+_ZIE_OOK = re.compile(r"Zie\s+ook\s*(?P<ref>.+?)(?:\.\s*$|\.(?=\s+(?!Zie\s+ook)[A-Z])|$)", re.S)
 _INGEZONDEN_LOOSE = re.compile(r"ingezonden\s+(?:op\s+)?(\d{1,2}\s*\w+\s*\d{4})", re.I)
 # Older answers print the date under a bare heading: "Antwoord (Ontvangen 4 juli 2006)".
 _ANSWER_BARE = re.compile(r"^\s*(?P<kind>Antwoord|Mededeling)\s*\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.I | re.M)
