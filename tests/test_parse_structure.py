@@ -54,8 +54,12 @@ QUESTIONS = "".join(f"Vraag {n}\nWat is de stand van zaken bij doel {n}?\nAntwoo
     ],
     ids=["own-lines", "colon", "repeated-questions"],
 )
-def test_lettered_sub_answers_answer_their_question(sub_answers: str) -> None:
-    pub = parse(text_source(HEADER + QUESTIONS + sub_answers))
+@pytest.mark.parametrize("flattened", [False, True], ids=["lines", "flattened"])
+def test_lettered_sub_answers_answer_their_question(sub_answers: str, flattened: bool) -> None:
+    text = HEADER + QUESTIONS + sub_answers
+    if flattened:  # the whole text on one line, as some extractions give it
+        text = " ".join((text + "Met vriendelijke groet, de minister. " * 60).split())
+    pub = parse(text_source(text))
     assert [v.nummer for v in pub.vragen] == [1, 2, 3, 4, 5]
     assert answers(pub) == [(1,), (2,), (3,), (4,), (5,), (4,), (5,)]
     texts = [a.tekst for a in pub.antwoorden[3:]]
