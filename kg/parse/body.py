@@ -10,6 +10,7 @@ per question.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -437,9 +438,12 @@ def line_width(lines: list[str]) -> int | None:
             forced.append(len(a) + 1 + len(b.split()[0]))
     if len(forced) < 4:
         return None
+    printed.sort()
+    forced.sort()
     best: tuple[int, int] | None = None
-    for width in range(min(printed), int(cap) + 1):
-        errors = sum(n > width for n in printed) + sum(n <= width for n in forced)
+    for width in range(printed[0], int(cap) + 1):
+        # lines printed longer than the width, plus forced breaks whose word would have fitted
+        errors = len(printed) - bisect.bisect_right(printed, width) + bisect.bisect_right(forced, width)
         if best is None or errors < best[0]:
             best = (errors, width)
     return best[1] if best else None

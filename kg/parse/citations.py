@@ -273,7 +273,8 @@ _DOSSIER = r"\d{2}" + _HSPACE + r"?\d{3}(?!\d)"
 # the dossier where that line break lost its space ("36 200VI"); a letter
 # chapter only after a space on the same line.
 _SUFFIX = (
-    r"(?:(?:" + _HSPACE + r"|-)" + CHAPTER + r"(?![^\W_])|(?<=\d)\s*[IVXL]{1,5}(?![^\W_])|-\d{1,4}(?!\d))"
+    r"(?:(?:" + _HSPACE + r"|-)" + CHAPTER + r"(?![^\W_])|(?<=\d)(?:" + _HSPACE + r"*\n\s*)?[IVXL]{1,5}(?![^\W_])"
+    r"|-\d{1,4}(?!\d))"
 )
 # An Eerste Kamer document named by its letter alone after a comma
 # ("Kamerstuk 36 200, C"): the letter stands by itself, closing the citation.
@@ -306,7 +307,7 @@ _KST = re.compile(
 # 640"); an Eerste Kamer document may be lettered ("21 501-20, nr. B").
 _BARE_KST = re.compile(
     r"(?<![\d€$])(?<!\d[\s.,])(?<!€\s)"
-    + r"(?=(?:\d{2}" + _HSPACE + r"\d{3}(?!\d)" + _SUFFIX + r"*\s*,\s*)*"
+    + r"(?=(?:\d{2}" + _HSPACE + r"\d{3}(?!\d)" + _SUFFIX + r"*\s*,\s*){0,4}"
     + r"(?:\d{2}" + _HSPACE + r"\d{3}|(?<=\()\d{5})(?!\d)" + _SUFFIX + r"*\s*,?\s*"
     + _alt(NR_PLURAL + NR_SINGULAR) + r"\s*(?:\d|[A-Z]{1,3}" + _NOT_LETTER_AFTER + r"))"
     + r"(?P<pairs>" + _PAIRS + r")"
