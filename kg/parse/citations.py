@@ -207,9 +207,12 @@ _LETTERED = r"(?:" + _ELEMENT + r"|[A-Z]{1,3}" + _NOT_LETTER_AFTER + r")"
 def _nr_groups(letters: bool = False) -> str:
     """"nrs. 1268 en 1974", "nr. 679, nr. 684 en 685", "nr. A"."""
     one = _LETTERED if letters else _ELEMENT
+    # After a singular word a comma list counts when "en" closes it ("nr.
+    # 812, 830 en 1190"); "nr. 406, 2 juni" stays one number.
     group = (
         r"(?:" + _alt(NR_PLURAL) + r"\s*" + _LIST
-        + r"|" + _alt(NR_SINGULAR) + r"\s*" + one + r"(?:" + _AND + one + r")*)"
+        + r"|" + _alt(NR_SINGULAR) + r"\s*" + one
+        + r"(?:(?:\s*,\s*" + one + r")+" + _AND + one + r"|(?:" + _AND + one + r")*))"
     )
     return group + r"(?:\s*,\s*" + group + r")*"
 
