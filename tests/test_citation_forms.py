@@ -22,6 +22,8 @@ FORMS: list[tuple[str, list[str]]] = [
     # the plural with several numbers
     ("Aanhangsels Handelingen, vergaderjaar 2022–2023, nr. 812 en 830", ["ah-tk-20222023-812", "ah-tk-20222023-830"]),
     ("Aanhangsels Handelingen, vergaderjaar 2022–2023, nrs. 812 en 830", ["ah-tk-20222023-812", "ah-tk-20222023-830"]),
+    ("Aanhangsel Handelingen, vergaderjaar 2022–2023, nr. 812, 830 en 1190",
+     ["ah-tk-20222023-812", "ah-tk-20222023-830", "ah-tk-20222023-1190"]),
     ("zie de Aanhangsels van de Handelingen, vergaderjaar 2022–2023, nrs. 812, 830 en 1190.",
      ["ah-tk-20222023-812", "ah-tk-20222023-830", "ah-tk-20222023-1190"]),
     # the Aanhangsel named after the year of a Kamerstukken or Handelingen citation
