@@ -228,3 +228,17 @@ def test_pdf_reader_proves_a_paragraph_end_without_a_question_mark(tmp_path: Pat
         "Deelt u de opvatting dat er snel verbetering moet plaatsvinden in de sector van de banken en bij de toezichthouders?",
     ]
     assert not pub.vragen[0].tekst_gedeeld
+
+
+def test_word_answer_group_split_one_paragraph_a_line(corpus: Path) -> None:
+    """A ministry's Word answer has no wrapped lines: each line is a
+    paragraph. The real answer 604 with its questions 3 and 4 printed under
+    one heading "Vraag 3 en 4" gives the same two questions."""
+    path = corpus / "docs" / "ah-tk-20242025-604.docx-text.txt"
+    raw = path.read_text(encoding="utf-8")
+    apart = parse(SourceText(path, "text", raw, "0" * 64))
+    grouped_text = raw.replace("Vraag 3 \n", "Vraag 3 en 4\n", 1).replace("\nVraag 4\n", "\n", 1)
+    assert grouped_text != raw and "Vraag 4\n" not in grouped_text
+    grouped = parse(SourceText(path, "text", grouped_text, "0" * 64))
+    assert [(v.nummer, v.tekst) for v in grouped.vragen] == [(v.nummer, v.tekst) for v in apart.vragen]
+    assert grouped.vragen[2].kop == (3, 4) and not grouped.vragen[2].tekst_gedeeld

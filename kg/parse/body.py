@@ -415,14 +415,21 @@ def _visible(line: str) -> str:
     return _MARK.sub("", line).rstrip()
 
 
+# No printed page sets more characters on a line than this; longer lines
+# are paragraphs that were never wrapped (a Word export).
+PRINTED_LINE_MAX = 150
+UNBOUNDED = 10**9
+
+
 def line_width(lines: list[str]) -> int | None:
     """The width, in characters, of the publication's lines: the lines of a
     publication share one width, so a line broke where its next word would
     not have fitted. The width is the one that best separates what was
     printed (no line longer) from the breaks that were forced (a line ending
     inside a sentence, whose next word did not fit); the narrowest such
-    width where several do equally well. None when the text has too few
-    printed lines to tell (a Word export, one paragraph a line)."""
+    width where several do equally well. ``UNBOUNDED`` when the lines were
+    never wrapped (a Word export, one paragraph a line); None when the text
+    has too few lines to tell."""
     visible = [_visible(ln) for ln in lines]
     lengths = [len(v) for v in visible if len(v.strip()) >= 20]
     if len(lengths) < 8:
@@ -437,7 +444,9 @@ def line_width(lines: list[str]) -> int | None:
         if re.search(r"[^\W_],?$", a):  # broken inside a sentence
             forced.append(len(a) + 1 + len(b.split()[0]))
     if len(forced) < 4:
-        return None
+        # No line broke inside a sentence, and the lines are longer than any
+        # page prints: a Word export, one paragraph a line; any next word fits.
+        return UNBOUNDED if sorted(lengths)[len(lengths) // 2] > PRINTED_LINE_MAX else None
     printed.sort()
     forced.sort()
     best: tuple[int, int] | None = None
