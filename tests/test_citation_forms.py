@@ -162,3 +162,9 @@ def test_every_clause_of_a_zie_ook_chain_is_a_citation(joint: str) -> None:
 def test_zie_ook_glued_to_its_citation() -> None:
     pub = parse(_answer("Zie ookAanhangsel Handelingen, vergaderjaar 2022–2023, nr. 402."))
     assert [c.identifier for c in pub.citations] == ["ah-tk-20222023-402"]
+
+
+def test_zie_ook_with_abbreviated_series_names() -> None:
+    """The full stop of "Aanh. Hand." or "Kst." ends no "Zie ook" sentence."""
+    pub = parse(_answer("Zie ook Aanh. Hand. II 2022/23, nr. 402. Zie ook Kst. 36 200, C. Zie ook Aanh. Hand. II 2022/23, nr. 417."))
+    assert [c.identifier for c in pub.citations] == ["ah-tk-20222023-402", "kst-36200-C", "ah-tk-20222023-417"]

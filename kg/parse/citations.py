@@ -120,6 +120,16 @@ ZAAK_LEADS: tuple[str, ...] = ("vraagnummer", "zaaknummer", "zaak")
 # letter ("36 200 A"); a numeric "-02" suffix is handled in the grammar.
 CHAPTER = r"(?:[IVXL]{1,5}|[A-Z])"
 
+# The abbreviations of the tables above ("Aanh. Hand.", "Kst.", "nr."): a
+# full stop after one of them ends no sentence (kg.parse.header reads the
+# "Zie ook" sentences with it).
+ABBREVIATIONS: tuple[str, ...] = tuple(sorted({
+    word[:-1]
+    for phrase in [name for name, _ in SERIES] + list(AH_MARKS) + list(NR_SINGULAR + NR_PLURAL)
+    for word in phrase.split()
+    if word.endswith(".")
+}))
+
 
 # ============================================================== the grammar
 def _WS_FOLD(text: str) -> str:
