@@ -280,3 +280,13 @@ def test_real_word_question_text_numbered(corpus: Path) -> None:
         numbered = numbered.replace(first, f"{v.nummer}. {first}", 1)
     pub = parse(text_source(numbered, "2024Z18891.docx-text.txt"))
     assert [(v.nummer, v.tekst) for v in pub.vragen] == [(v.nummer, v.tekst) for v in plain.vragen]
+
+
+@pytest.mark.parametrize("style", ["number-before-text", "unnumbered"])
+def test_word_question_printed_twice_is_one_question(style: str) -> None:
+    paragraphs = []
+    for n, q in enumerate(WORD_QUESTIONS[:4], start=1):
+        p = f"{n}. {q}" if style == "number-before-text" else q
+        paragraphs += [p, p] if n == 3 else [p]
+    pub = parse(_word(paragraphs))
+    assert [v.tekst for v in pub.vragen] == WORD_QUESTIONS[:4]

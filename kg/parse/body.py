@@ -351,6 +351,9 @@ def _word_numbered(paragraphs: list[str]) -> list[Block] | None:
         m = _WORD_QUESTION_NUMBER.match(paragraphs[i])
         assert m is not None
         text = ([m.group("rest")] if m.group("rest") else []) + paragraphs[i + 1 : end]
+        # the numbered paragraph printed twice by the extraction: "2. Klopt het? 2. Klopt het?"
+        own = _fold(paragraphs[i])
+        text = [t for j, t in enumerate(text) if j == 0 or _fold(t) != own]
         blocks.append(Block("vraag", (k,), paragraphs[i][: m.start("rest")].strip(), _once(text)))
     return blocks
 
