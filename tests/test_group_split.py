@@ -242,3 +242,32 @@ def test_word_answer_group_split_one_paragraph_a_line(corpus: Path) -> None:
     grouped = parse(SourceText(path, "text", grouped_text, "0" * 64))
     assert [(v.nummer, v.tekst) for v in grouped.vragen] == [(v.nummer, v.tekst) for v in apart.vragen]
     assert grouped.vragen[2].kop == (3, 4) and not grouped.vragen[2].tekst_gedeeld
+
+
+@pytest.mark.parametrize("proof", ["gap", "indent", "none"])
+def test_pdf_reader_proves_paragraph_ends_by_gap_or_indent(tmp_path: Path, proof: str) -> None:
+    """A paragraph whose last line is full: only a wider gap, or the next
+    paragraph's first-line indent, proves the end; a full line without
+    either continues its paragraph."""
+    from tests.test_read_pdf import _line, _make_pdf
+
+    full = "Deelt u de opvatting dat er snel verbetering moet plaatsvinden in de sector"
+    rows = [
+        (221, full), (221, full.replace("Deelt u", "Vindt u")),  # two full lines: one paragraph
+        (221, full.replace("Deelt u", "Kunt u")),  # the last full line of the first paragraph
+        (233 if proof == "indent" else 221, "Wat gaat u doen om de banken en de toezichthouders te"),
+        (221, "laten samenwerken bij het toezicht op de sector?"),
+        (221, "Dit is de laatste regel van deze korte tekst."),
+    ]
+    y, lines = 600.0, []
+    for k, (x, text) in enumerate(rows):
+        if proof == "gap" and k == 3:
+            y -= 9.6  # an empty line's height between the paragraphs
+        lines.append(_line(x, y, 8.5, text))
+        y -= 9.6
+    path = tmp_path / "alinea.pdf"
+    path.write_bytes(_make_pdf([b"\n".join(lines)]))
+    text = read(path).text
+    assert "plaatsvinden in de sector\nVindt u" in text  # a full line continues
+    ended = "Kunt u de opvatting dat er snel verbetering moet plaatsvinden in de sector\n\nWat gaat u" in text
+    assert ended == (proof != "none")
