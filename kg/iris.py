@@ -13,9 +13,14 @@ import unicodedata
 
 from rdflib import URIRef
 
-from kg.model import LOCAL_DOCUMENT_PREFIX
 
 PUBLICATION_BASE = "https://zoek.officielebekendmakingen.nl/"
+# The identifier schemes KOOP issues (officielebekendmakingen): Aanhangsel,
+# question publications and Handelingen per chamber, Kamerstukken, Bijlagen,
+# Staatsblad, Staatscourant and Tractatenblad. Only these name a page there.
+KOOP_IDENTIFIER = re.compile(
+    r"^(?:(?:ah|kv|h)-(?:tk|ek)-\d{4}[0-9Z]|(?:kst|blg|stb|stcrt|trb)-\d)[0-9A-Za-z-]*$"
+)
 DEFAULT_BASE = "https://w3id.org/kamervragen/id/"
 
 
@@ -38,12 +43,16 @@ class IriMinter:
         return URIRef(f"{self.base}{kind}/{key}")
 
     def publication(self, identifier: str) -> URIRef:
-        """A publication's official IRI; a document without an official
-        identifier ("doc-<file name>") is named under the build's base instead,
-        since officielebekendmakingen does not know it."""
-        if identifier.startswith(LOCAL_DOCUMENT_PREFIX):
-            return self._local("document", identifier)
-        return URIRef(PUBLICATION_BASE + identifier)
+        """A publication's IRI: under officielebekendmakingen only for an
+        identifier KOOP issues (``KOOP_IDENTIFIER``: "ah-tk-20182019-3878",
+        "kv-tk-2024Z18436", "kst-36200-VI-12", "stb-2024-153", ...). Anything
+        else, a Tweede Kamer document number ("tk-2022D31072") or a document
+        named after its file ("doc-..."), is named under the build's base as
+        ``{base}document/{identifier}``: KOOP has no page for it, so an IRI
+        there would name nothing (README, "Document IRIs")."""
+        if KOOP_IDENTIFIER.match(identifier):
+            return URIRef(PUBLICATION_BASE + identifier)
+        return self._local("document", identifier)
 
     def vraag(self, identifier: str, nummer: int) -> URIRef:
         return self._local("vraag", f"{identifier}-{nummer}")

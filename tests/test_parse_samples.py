@@ -27,9 +27,11 @@ def test_seed_text_extracted_from_pdf():
     assert p.onderwerp == "de uitzetting van de heer Isbatov"
     assert [v.nummer for v in p.vragen] == list(range(1, 15))
     assert [a.vragen for a in p.antwoorden] == [(1, 2, 3, 4, 5), (6,), (7, 8, 9, 10), (11,), (12, 13), (14,)]
-    # grouped questions share the group's text and say so
-    assert p.vragen[0].tekst_gedeeld and p.vragen[0].tekst == p.vragen[4].tekst
-    assert not p.vragen[5].tekst_gedeeld
+    # grouped questions are split by their paragraphs (tests/test_group_split.py),
+    # each keeping its printed heading
+    assert not p.vragen[0].tekst_gedeeld and p.vragen[0].kop == (1, 2, 3, 4, 5)
+    assert p.vragen[0].tekst != p.vragen[4].tekst
+    assert not p.vragen[5].tekst_gedeeld and p.vragen[5].kop == (6,)
     # footnote 1 stands in question 6 and cites two answers; "Zie ook" one more
     (note,) = p.footnotes
     assert note.location.kind == "vraag" and note.location.nummer == 6

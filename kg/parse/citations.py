@@ -40,6 +40,8 @@ from typing import Iterator
 # the word; Kamerstuk identifiers carry no chamber, so the chamber they name
 # is not kept.
 SERIES: tuple[tuple[str, str], ...] = (
+    ("Aanhangsels van de Handelingen", "ah"),  # the plural, before several numbers
+    ("Aanhangsels Handelingen", "ah"),
     ("Aanhangsel van de Handelingen", "ah"),
     ("Aanhangsel Handelingen", "ah"),
     ("Aanh. Hand.", "ah"),
@@ -58,6 +60,28 @@ SERIES: tuple[tuple[str, str], ...] = (
     ("Staatscourant", "stcrt"),
     ("Stcrt.", "stcrt"),
 )
+
+# Series names that name a chamber ("Tweede Kamer, vergaderjaar 2022–2023,
+# Aanhangsel van de Handelingen, nr. 1190": the year comes first).
+CHAMBER_NAMES: tuple[tuple[str, str], ...] = (("Tweede Kamer", "tk"), ("Eerste Kamer", "ek"), ("TK", "tk"), ("EK", "ek"))
+
+# How an Aanhangsel is named after the year of a Kamerstukken or Handelingen
+# citation, or of a chamber name: "Kamerstukken II, 2021–2022, AvdH 1450",
+# "Handelingen II 2019/20, Aanhangsel 1734", "Tweede Kamer, vergaderjaar
+# 2022–2023, Aanhangsel van de Handelingen, nr. 1190". Longer names first.
+AH_MARKS: tuple[str, ...] = (
+    "Aanhangsel van de Handelingen",
+    "Aanhangsel Handelingen",
+    "Aanh. Hand.",
+    "Aanh. Handelingen",
+    "Aanhangsel",
+    "Aanh.",
+    "AvdH",
+)
+# "Tweede Kamer, vergaderjaar 2023–2024, Aanhangsel 3" is the running page
+# footer: after a chamber name, these marks take a number only with its word
+# ("Aanhangsel, nr. 3").
+AH_MARKS_FOOTER: tuple[str, ...] = ("Aanhangsel", "Aanh.")
 
 # Chamber marks after a series name ("Kamerstukken II", "Handelingen I").
 # "II" before "I" so that the longer mark wins.
@@ -96,11 +120,31 @@ ZAAK_LEADS: tuple[str, ...] = ("vraagnummer", "zaaknummer", "zaak")
 # letter ("36 200 A"); a numeric "-02" suffix is handled in the grammar.
 CHAPTER = r"(?:[IVXL]{1,5}|[A-Z])"
 
+# The abbreviations of the tables above ("Aanh. Hand.", "Kst.", "nr."): a
+# full stop after one of them ends no sentence (kg.parse.header reads the
+# "Zie ook" sentences with it).
+ABBREVIATIONS: tuple[str, ...] = tuple(sorted({
+    word[:-1]
+    for phrase in [name for name, _ in SERIES] + list(AH_MARKS) + list(NR_SINGULAR + NR_PLURAL)
+    for word in phrase.split()
+    if word.endswith(".")
+}))
+
 
 # ============================================================== the grammar
+def _WS_FOLD(text: str) -> str:
+    """A printed name as a key: no soft breaks or glue, one case ("Tweede
+    Kamer", "TweedeKamer", "Twee-de Kamer" are one name)."""
+    return re.sub(r"[\s\-\u00ad]+", "", text).lower()
+
+
 _SOFT_BREAK = r"(?:[-\u00ad]\s*)?"  # a hyphen left where a word was split
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"  # "2Kamerstuk": a glued footnote number is fine
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
+# A series name starts a word, or follows a lower-case word that a lost
+# space glued to it ("Zie ookAanhangsel Handelingen"): a capital inside a
+# lower-case word is where two words met.
+_SERIES_START = r"(?:" + _NOT_LETTER_BEFORE + r"|(?<=[a-zà-ÿ])(?=[A-Z]))"
 _HSPACE = r"[^\S\n]"  # whitespace within one line
 
 
@@ -128,12 +172,21 @@ def _alt(phrases: tuple[str, ...] | list[str]) -> str:
     return "(?:" + "|".join(_words(p) for p in phrases) + ")" + _NOT_LETTER_AFTER
 
 
-def _series(scheme: str) -> str:
-    names = [name for name, sch in SERIES if sch == scheme]
-    return _NOT_LETTER_BEFORE + "(?P<series>" + "|".join(_words(n) for n in names) + ")" + _NOT_LETTER_AFTER
+_CHAMBER_MARK = "(?:" + "|".join(mark for mark, _ in CHAMBER_MARKS) + ")" + _NOT_LETTER_AFTER
+# A series name ends its word, or runs into its chamber mark ("KamerstukkenII").
+_SERIES_END = r"(?:" + _NOT_LETTER_AFTER + r"|(?=" + _CHAMBER_MARK + r"))"
 
 
-_CHAMBER = r"(?:\s*(?P<chamber>" + "|".join(mark for mark, _ in CHAMBER_MARKS) + r")" + _NOT_LETTER_AFTER + ")?"
+def _series(scheme: str, group: str = "series", names: tuple[str, ...] | None = None) -> str:
+    names = names if names is not None else tuple(name for name, sch in SERIES if sch == scheme)
+    return _SERIES_START + f"(?P<{group}>" + "|".join(_words(n) for n in names) + ")" + _SERIES_END
+
+
+def _chamber(group: str = "chamber") -> str:
+    return r"(?:\s*(?P<" + group + ">" + "|".join(mark for mark, _ in CHAMBER_MARKS) + r")" + _NOT_LETTER_AFTER + ")?"
+
+
+_CHAMBER = _chamber()
 # Session year "2018–2019", "2023/24", "2023/2024", "2024-2025", and the
 # misprint "2022–203" (the first year is authoritative, see _vergaderjaar).
 _YEAR = r"(?P<y1>(?:19|20)\d{2})" + _HSPACE + r"*[-–—‐‑/]" + _HSPACE + r"*(?P<y2>\d{2,4})(?!\d)"
@@ -164,9 +217,12 @@ _LETTERED = r"(?:" + _ELEMENT + r"|[A-Z]{1,3}" + _NOT_LETTER_AFTER + r")"
 def _nr_groups(letters: bool = False) -> str:
     """"nrs. 1268 en 1974", "nr. 679, nr. 684 en 685", "nr. A"."""
     one = _LETTERED if letters else _ELEMENT
+    # After a singular word a comma list counts when "en" closes it ("nr.
+    # 812, 830 en 1190"); "nr. 406, 2 juni" stays one number.
     group = (
         r"(?:" + _alt(NR_PLURAL) + r"\s*" + _LIST
-        + r"|" + _alt(NR_SINGULAR) + r"\s*" + one + r"(?:" + _AND + one + r")*)"
+        + r"|" + _alt(NR_SINGULAR) + r"\s*" + one
+        + r"(?:(?:\s*,\s*" + one + r")+" + _AND + one + r"|(?:" + _AND + one + r")*))"
     )
     return group + r"(?:\s*,\s*" + group + r")*"
 
@@ -190,6 +246,20 @@ def _numbers_of(group: str, letters: bool = False) -> list[str]:
 # --- Aanhangsel Handelingen: series, chamber, year, number(s).
 _AH = re.compile(_series("ah") + _CHAMBER + _SEP + _YEAR_LEAD + _YEAR + _NUMBERS)
 
+# --- The Aanhangsel named after the year: a Kamerstukken or Handelingen
+# series or a chamber name, its year, then the Aanhangsel and its number(s):
+# "Kamerstukken II, 2021–2022, AvdH 1450". A bare number may follow the
+# mark directly ("AvdH 1450") or after a comma on the same line.
+_AH_LEADS = tuple(name for name, sch in SERIES if sch in ("kst", "h"))
+_AH_AFTER_YEAR = re.compile(
+    _series("", group="lead", names=_AH_LEADS) + _CHAMBER + _SEP + _YEAR_LEAD + _YEAR + _SEP
+    + r"(?P<mark>" + "|".join(_words(m) for m in AH_MARKS) + r")" + _SERIES_END + _chamber("chamber2")
+    + r"(?:" + _SEP + r"(?P<nrs>" + _nr_groups() + r")"
+    + r"|" + _HSPACE + r"*,?" + _HSPACE + r"*(?P<nrs_bare>\d+)(?!\d)(?!" + _HSPACE + r"\d{3}(?!\d)))"
+)
+_CHAMBER_NAME = {_WS_FOLD(name): kamer for name, kamer in CHAMBER_NAMES}
+_FOOTER_MARKS = frozenset(_WS_FOLD(m) for m in AH_MARKS_FOOTER)
+
 # --- Handelingen: series, chamber, year, vergadering, item(s).
 _ITEMS = (
     r"(?P<items>" + _alt(ITEM_PLURAL) + r"\s*" + _LIST
@@ -212,7 +282,16 @@ _GAZETTE = {
 
 # --- Kamerstukken: "dossier[ chapter], nr. N" pairs, possibly a list of them.
 _DOSSIER = r"\d{2}" + _HSPACE + r"?\d{3}(?!\d)"
-_SUFFIX = r"(?:(?:" + _HSPACE + r"|-)" + CHAPTER + r"(?![^\W_])|-\d{1,4}(?!\d))"
+# A Roman chapter may stand on the next line ("36 200\nVI") or be glued to
+# the dossier where that line break lost its space ("36 200VI"); a letter
+# chapter only after a space on the same line.
+_SUFFIX = (
+    r"(?:(?:" + _HSPACE + r"|-)" + CHAPTER + r"(?![^\W_])|(?<=\d)(?:" + _HSPACE + r"*\n\s*)?[IVXL]{1,5}(?![^\W_])"
+    r"|-\d{1,4}(?!\d))"
+)
+# An Eerste Kamer document named by its letter alone after a comma
+# ("Kamerstuk 36 200, C"): the letter stands by itself, closing the citation.
+_LETTER_DOC = r"[A-Z]{1,2}(?![^\W\d_])(?![-'’])(?=" + _HSPACE + r"*(?:[)\].,;:]|\n|$))"
 
 
 def _pair(named: bool) -> str:
@@ -221,7 +300,7 @@ def _pair(named: bool) -> str:
     return (
         g("dossier", _DOSSIER)
         + g("suffixes", _SUFFIX + "*")
-        + r"(?:\s*,?\s*" + g("nrs", _nr_groups(letters=True)) + r")?"
+        + r"(?:\s*,?\s*" + g("nrs", _nr_groups(letters=True)) + r"|" + _HSPACE + r"*,\s*" + g("letter", _LETTER_DOC) + r")?"
     )
 
 
@@ -237,10 +316,13 @@ _KST = re.compile(
 # word is required, and the dossier may not continue a number ("1 12 345",
 # "€ 12 345"). An unspaced 5-digit dossier only right after "(", where
 # "(33529, nr. 1219)" cannot be anything else.
+# A document under several dossiers lists them first ("31 293, 31 289, nr.
+# 640"); an Eerste Kamer document may be lettered ("21 501-20, nr. B").
 _BARE_KST = re.compile(
     r"(?<![\d€$])(?<!\d[\s.,])(?<!€\s)"
-    + r"(?=(?:\d{2}" + _HSPACE + r"\d{3}|(?<=\()\d{5})(?!\d)" + _SUFFIX + r"*\s*,?\s*"
-    + _alt(NR_PLURAL + NR_SINGULAR) + r"\s*\d)"
+    + r"(?=(?:\d{2}" + _HSPACE + r"\d{3}(?!\d)" + _SUFFIX + r"*\s*,\s*){0,4}"
+    + r"(?:\d{2}" + _HSPACE + r"\d{3}|(?<=\()\d{5})(?!\d)" + _SUFFIX + r"*\s*,?\s*"
+    + _alt(NR_PLURAL + NR_SINGULAR) + r"\s*(?:\d|[A-Z]{1,3}" + _NOT_LETTER_AFTER + r"))"
     + r"(?P<pairs>" + _PAIRS + r")"
 )
 _JOIN_RE = re.compile(_JOIN)
@@ -283,7 +365,7 @@ def find_citations(text: str, *, default_kamer: str = "tk") -> list[CitationMatc
     links = find_web_links(text)  # in text order, not overlapping
     link_starts = [s for _, s, _ in links]
     candidates: list[_Found] = []
-    for finder in (_find_ah, _find_h, _find_gazettes, _find_kst, _find_bare_kst, _find_kv):
+    for finder in (_find_ah, _find_ah_after_year, _find_h, _find_gazettes, _find_kst, _find_bare_kst, _find_kv):
         for found in finder(text, default_kamer):
             # A zaak or dossier number inside a URL is part of the link.
             i = bisect.bisect_right(link_starts, found.start) - 1
@@ -344,6 +426,21 @@ def _find_ah(text: str, default_kamer: str) -> Iterator[_Found]:
         yield _Found(m.start(), m.end(), "ah", ids)
 
 
+def _find_ah_after_year(text: str, default_kamer: str) -> Iterator[_Found]:
+    for m in _AH_AFTER_YEAR.finditer(text):
+        lead_kamer = _CHAMBER_NAME.get(_WS_FOLD(m.group("lead")))
+        if lead_kamer and m.group("nrs_bare") and _WS_FOLD(m.group("mark")) in _FOOTER_MARKS:
+            continue  # the running footer "Tweede Kamer, vergaderjaar ..., Aanhangsel 3"
+        jaar, literal = _vergaderjaar(m)
+        mark = m.group("chamber2") or m.group("chamber")
+        kamer = _CHAMBER_KAMER[mark] if mark else lead_kamer or default_kamer
+        ids = [
+            (f"ah-{kamer}-{jaar}-{nr}", f"ah-{kamer}-{literal}-{nr}" if literal else None)
+            for nr in _numbers_of(m.group("nrs") or m.group("nrs_bare"))
+        ]
+        yield _Found(m.start(), m.end(), "ah", ids)
+
+
 def _find_h(text: str, default_kamer: str) -> Iterator[_Found]:
     for m in _H.finditer(text):
         if _AH_BEFORE.search(text, max(0, m.start() - 40), m.start()):
@@ -369,6 +466,10 @@ def _find_gazettes(text: str, default_kamer: str) -> Iterator[_Found]:
 def _kst_pairs(text: str, start: int, end: int) -> list[tuple[str, str | None]]:
     """The Kamerstukken of a "dossier, nr. N (en dossier, nr. M)" list."""
     ids: list[tuple[str, str | None]] = []
+    # Dossiers named without a document, waiting for the number that follows
+    # them: "Kamerstuk 31 293, 31 289, nr. 640" is document 640 under both
+    # dossiers (the link stage checks each against the registry).
+    waiting: list[str] = []
     pos = start
     while pos < end:
         p = _PAIR.match(text, pos, end)
@@ -378,6 +479,8 @@ def _kst_pairs(text: str, start: int, end: int) -> list[tuple[str, str | None]]:
         suffixes = re.findall(r"[A-Z]+|\d+", p.group("suffixes"))
         if p.group("nrs") is not None:
             nrs = _numbers_of(p.group("nrs"), letters=True)
+        elif p.group("letter") is not None:
+            nrs = [p.group("letter")]  # "Kamerstuk 36 200, C"
         elif suffixes and suffixes[-1].isdigit() and not suffixes[-1].startswith("0"):
             # "Kamerstuk 36 471-64": dossier-number in one. A suffix with a
             # leading zero ("21 501-02") names a sub-dossier, not a document.
@@ -385,6 +488,12 @@ def _kst_pairs(text: str, start: int, end: int) -> list[tuple[str, str | None]]:
         else:
             nrs = []  # a dossier without a document
         full = "-".join([dossier, *suffixes])
+        if not nrs:
+            waiting.append(full)
+        else:
+            for earlier in waiting:
+                ids.extend((f"kst-{earlier}-{nr}", None) for nr in nrs)
+            waiting = []
         ids.extend((f"kst-{full}-{nr}", None) for nr in nrs)
         j = _JOIN_RE.match(text, p.end(), end)
         if j is None:

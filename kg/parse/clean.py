@@ -140,7 +140,7 @@ _FLAT_BREAKS = re.compile(
 )
 _FLAT_AFTER_FOOTER = re.compile(r"((?:Tweede|Eerste) Kamer,\s*vergaderjaar\s*\d{4}[–-]\d{4},\s*(?:Aanhangsel|Vragen)\s*\d*)\s*")
 _FLAT_HEADING = re.compile(
-    r"(?<![\w(])((?:Vraag|Antwoord(?:en)?(?:\s+op\s+vraag)?)\s+\d{1,2}(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d{1,2})*:?)\s+(?=[A-Z«“‘(\"'])"
+    r"(?<![\w(])((?:Vraag|Antwoord(?:en)?(?:\s+op\s+vraag)?)\s+\d{1,2}[a-z]?(?:\s*(?:,|en|t/m|tot en met|[-–])\s*\d{1,2}[a-z]?)*:?)\s+(?=[A-Z«“‘(\"'])"
 )
 _FLAT_MASTHEAD_NUMBER = re.compile(r"(gegeven antwoorden)\s+(\d{1,5})\s+")
 

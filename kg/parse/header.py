@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.model import Bewindspersoon, Kamer, Office, Person
+from kg.parse.citations import ABBREVIATIONS
 from kg.parse.lexicon import fold, known_portefeuille, maanden, titel_pattern, titels
 
 _MONTHS = "|".join(sorted(maanden(), key=len, reverse=True))
@@ -211,7 +212,13 @@ _VRAGEN_VAN_NO_DATE = re.compile(
 _ANSWER = re.compile(r"(?P<kind>Antwoord|Mededeling)\s+van\s+(?P<who>.+?)\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.S | re.I)
 _ANSWERER = re.compile(rf"(?P<titel>{_TITLES})\s+(?P<name>[^()]+?)\s*\((?P<portfolio>[^()]+)\)")
 _MEDE_NAMENS = re.compile(r"mede\s+namens\s+(?P<offices>.+)$", re.S)
-_ZIE_OOK = re.compile(r"Zie\s+ook\s+(?P<ref>.+?)(?:\.\s*$|\.(?=\s+[A-Z])|$)", re.S)
+# A chain of "Zie ook" sentences is one reference list ("Zie ook ..., nr.
+# 402. Zie ook ..., nr. 417."); a lost space may glue "ookAanhangsel"; the
+# full stop of an abbreviation ("Aanh. Hand.") ends no sentence.
+_NOT_ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in ABBREVIATIONS)
+_ZIE_OOK = re.compile(
+    r"Zie\s+ook\s*(?P<ref>.+?)(?:\.\s*$|" + _NOT_ABBREVIATED + r"\.(?=\s+(?!Zie\s+ook)[A-Z])|$)", re.S
+)
 _INGEZONDEN_LOOSE = re.compile(r"ingezonden\s+(?:op\s+)?(\d{1,2}\s*\w+\s*\d{4})", re.I)
 # Older answers print the date under a bare heading: "Antwoord (Ontvangen 4 juli 2006)".
 _ANSWER_BARE = re.compile(r"^\s*(?P<kind>Antwoord|Mededeling)\s*\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.I | re.M)

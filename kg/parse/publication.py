@@ -38,12 +38,12 @@ def parse(source: SourceText) -> Publication:
     text = clean(source)
     body = segment(list(text.lines))
     header = parse_header(body.header_lines, text.furniture)
-    warnings = list(source.warnings) + list(text.warnings) + header.warnings
+    warnings = list(source.warnings) + list(text.warnings) + header.warnings + body.warnings
 
     blocks = body.blocks
     if not blocks and header.vragenstellers and not header.mondeling:
         blocks = paragraphs_as_questions(_after_title(body.header_lines))
-        if blocks:
+        if blocks and all(b.inferred for b in blocks):
             warnings.append(
                 f"the {len(blocks)} questions are not numbered in the source; they were numbered 1-{len(blocks)} in order"
             )
@@ -187,7 +187,8 @@ def _questions_and_answers(
                 if n in vragen:
                     warnings.append(f"question {n} is printed twice; the first is kept")
                     continue
-                vragen[n] = Vraag(n, text, kop=block.numbers, tekst_gedeeld=shared)
+                # A group split by its paragraphs keeps its printed heading as kop.
+                vragen[n] = Vraag(n, text, kop=block.kop or block.numbers, tekst_gedeeld=shared)
             loc = Location("vraag", block.numbers[0]) if block.numbers else DOCUMENT
         elif block.kind == "antwoord":
             antwoorden.append(Antwoord(len(antwoorden) + 1, block.numbers, text, afgeleid=block.inferred))
@@ -234,8 +235,8 @@ def _citations(
     if header.title_text:
         sources.append((header.title_text, CitationSoort.KOP, DOCUMENT, None))
     for v in vragen:
-        if v.kop and v.nummer != v.kop[0]:
-            continue  # a grouped text is cited once, from its first question
+        if v.tekst_gedeeld and v.nummer != v.kop[0]:
+            continue  # a shared group text is cited once, from its first question
         sources.append((v.tekst, CitationSoort.LOPENDE_TEKST, Location("vraag", v.nummer), None))
     for a in antwoorden:
         sources.append((a.tekst, CitationSoort.LOPENDE_TEKST, Location("antwoord", a.volgnummer), None))

@@ -141,6 +141,8 @@ class _Line:
     x0: float
     y0: float
     y1: float
+    x1: float = 0.0  # right end of the line's last glyph
+    first_word: float = 0.0  # width of the line's first word, for "would it have fitted above?"
 
     def render(self, markers: bool = True) -> str:
         out = []
@@ -167,7 +169,7 @@ class _Line:
         pieces = list(self.pieces)
         while pieces and pieces[0][0] == "t" and not pieces[0][1].strip():
             pieces.pop(0)
-        return _Line(pieces[1:], self.size, self.x0, self.y0, self.y1)
+        return _Line(pieces[1:], self.size, self.x0, self.y0, self.y1, self.x1, self.first_word)
 
 
 @dataclass
@@ -203,7 +205,7 @@ class PdfReader:
             warnings.append("the file lacks its %%EOF marker: it may be cut short")
 
         body_size = Counter(round(g.size, 1) for p in pages for g in p.glyphs if not g.text.isspace()).most_common(1)[0][0]
-        text_lines: list[str] = []
+        body_lines: list[tuple[int, _Line]] = []  # (page number, line)
         furniture: list[str] = []
         notes: dict[int, list[str]] = {}
         state = _NoteState()
@@ -211,7 +213,7 @@ class PdfReader:
         for page in pages:
             lines = _page_lines(page, body_size, furniture)
             body, foot = _split_footnotes(page, lines, body_size, state)
-            text_lines.extend(line.render() for line in body)
+            body_lines.extend((page.number, line) for line in body)
             for number, note in foot:
                 if number is None:  # continues the last footnote, also across a page break
                     if current is not None:
@@ -222,7 +224,7 @@ class PdfReader:
                 notes.setdefault(number, []).append(note)
                 current = number
 
-        text = unicodedata.normalize("NFC", "\n".join(t for t in text_lines if t))
+        text = unicodedata.normalize("NFC", "\n".join(_text_with_paragraphs(body_lines, body_size)))
         footnotes = tuple(
             RawFootnote(n, unicodedata.normalize("NFC", "\n".join(t for t in notes[n] if t))) for n in sorted(notes)
         )
@@ -435,8 +437,25 @@ def _page_lines(page: _Page, body_size: float, furniture: list[str]) -> list[_Li
                 pieces.append(("t", " "))
             pieces.extend(_pieces(block.glyphs))
         size = Counter(b.size for b in kept for g in b.glyphs if not g.text.isspace()).most_common(1)[0][0]
-        lines.append(_Line(pieces, size, min(b.x0 for b in kept), min(b.y0 for b in kept), max(b.y1 for b in kept)))
+        x1 = max(g.x1 for b in kept for g in b.glyphs if not g.text.isspace() and g.kind != "sup")
+        lines.append(_Line(pieces, size, min(b.x0 for b in kept), min(b.y0 for b in kept), max(b.y1 for b in kept),
+                           x1, _first_word_width(kept[0].glyphs)))
     return lines
+
+
+def _first_word_width(glyphs: list[_Glyph]) -> float:
+    """The printed width of the first word of a block: up to the first space
+    (a space glyph or a gap a space wide)."""
+    word: list[_Glyph] = []
+    for g in sorted(glyphs, key=lambda g: g.x0):
+        if g.text.isspace() or g.kind == "sup":
+            if word:
+                break
+            continue
+        if word and g.x0 - word[-1].x1 > SPACE_GAP * max(g.size, word[-1].size):
+            break
+        word.append(g)
+    return word[-1].x1 - word[0].x0 if word else 0.0
 
 
 def _host_for(small: _Block, hosts: list[tuple[_Block, float, float, float, float]]) -> _Block | None:
@@ -541,6 +560,53 @@ def _attach_accents(glyphs: list[_Glyph]) -> list[_Glyph]:
         base = min(bases, key=lambda g: abs((g.x0 + g.x1) / 2 - centre))
         base.text += _SPACING_ACCENTS.get(accent.text, accent.text)
     out.sort(key=lambda g: g.x0)
+    return out
+
+
+# -------------------------------------------------------------- paragraphs
+PARAGRAPH_GAP = 0.5  # a vertical gap this much larger than the leading (x size) separates paragraphs
+INDENT = 0.8  # a first line indented this much (x size) starts a paragraph
+RIGHT_EDGE_QUANTILE = 0.9  # the right margin: where most full lines of body text end
+_LIST_ITEM = re.compile(r"^\s*(?:[-•–·▪*]|\(?[a-z0-9]{1,2}[.)])\s")
+
+
+def _text_with_paragraphs(body: list[tuple[int, _Line]], body_size: float) -> list[str]:
+    """The body lines as text, with an empty line after each line that ends a
+    paragraph of body text, where the layout proves it:
+
+    * the next line's first word would have fitted at the end of this line
+      (before the right margin, after a space): the line was not full;
+    * or a vertical gap wider than the leading separates the two lines;
+    * or the next line is indented while the one after it is not (a first-line indent).
+
+    Only lines in the body's own size take part (the masthead, tables in a
+    smaller size and headings in another size are left as they are). The
+    parser reads these empty lines as paragraph ends (kg.parse.body)."""
+    rendered = [(number, line, line.render()) for number, line in body]
+    rendered = [r for r in rendered if r[2]]
+    same_size = [line for _, line, _ in rendered if abs(line.size - body_size) < 0.3]
+    if not same_size:
+        return [text for _, _, text in rendered]
+    ends = sorted(line.x1 for line in same_size)
+    right = ends[min(len(ends) - 1, int(RIGHT_EDGE_QUANTILE * len(ends)))]
+    out: list[str] = []
+    for k, (page, line, text) in enumerate(rendered):
+        out.append(text)
+        if k + 1 >= len(rendered):
+            break
+        next_page, nxt, _ = rendered[k + 1]
+        if abs(line.size - body_size) >= 0.3 or abs(nxt.size - body_size) >= 0.3:
+            continue
+        size = line.size
+        fits = line.x1 + 0.25 * size + nxt.first_word <= right
+        gap = page == next_page and line.y0 - nxt.y1 > PARAGRAPH_GAP * size
+        after = rendered[k + 2][1] if k + 2 < len(rendered) and rendered[k + 2][0] == next_page else None
+        indent = (
+            page == next_page and after is not None and not _LIST_ITEM.match(text)
+            and nxt.x0 - line.x0 > INDENT * size and abs(after.x0 - line.x0) < 0.5
+        )
+        if fits or gap or indent:
+            out.append("")
     return out
 
 

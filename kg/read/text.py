@@ -1,6 +1,7 @@
 """Plain text and Markdown: text extracted from a PDF, a Word file or a web page."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kg.errors import ReadError
@@ -18,13 +19,52 @@ class TextReader:
         text = decode_text(data, path)
         if not text.strip():
             raise ReadError("the file is empty", path)
+        text, copies = one_copy(text)
+        warnings = (f"the file holds the same text {copies} times over; it is read once",) if copies > 1 else ()
         return SourceText(
             path=path,
             format=self.name,
             text=text,
             sha256=sha256_of(data),
             truncated=name_says_truncated(path),
+            warnings=warnings,
         )
+
+
+# How many starts of the first line are tried as the start of a second copy.
+_MAX_TRIES = 64
+
+
+def one_copy(text: str) -> tuple[str, int]:
+    """(one copy, how many) when ``text`` is one text repeated whole, with
+    only white space between the copies; else (text, 1). A publication
+    saved a thousand times into one file is one publication: its questions
+    and answers count once."""
+    body = text.strip()
+    first_line = body.split("\n", 1)[0].strip()
+    if not first_line:
+        return text, 1
+    for tries, m in enumerate(re.finditer(r"\n[^\S\n]*" + re.escape(first_line), body)):
+        if tries == _MAX_TRIES:
+            break
+        chunk = body[: m.start()].strip()
+        copies = _copies(body, chunk)
+        if copies > 1:
+            return chunk + "\n", copies
+    return text, 1
+
+
+def _copies(body: str, chunk: str) -> int:
+    """How many times ``body`` is ``chunk`` over, white space between; 0 if not."""
+    pos, count = 0, 0
+    while pos < len(body):
+        if not body.startswith(chunk, pos):
+            return 0
+        pos += len(chunk)
+        count += 1
+        while pos < len(body) and body[pos].isspace():
+            pos += 1
+    return count
 
 
 class MarkdownReader(TextReader):
