@@ -27,6 +27,12 @@ def slug(text: str) -> str:
     return s.strip("-") or "x"
 
 
+def kamerlid_provisional_key(achternaam: str, fractie: str | None) -> str:
+    """Surname plus party as printed: the key of a member's IRI before linking
+    (and the whole IRI scheme before issue 8, still answered by owl:sameAs)."""
+    return slug(achternaam) + (f"-{slug(fractie)}" if fractie else "")
+
+
 class IriMinter:
     """Mints the IRIs of one build; ``base`` is the namespace for people,
     parties, offices, questions, answers, footnotes and citations."""
@@ -58,9 +64,9 @@ class IriMinter:
         return self._local("verwijzing", f"{identifier}-{volgnummer}")
 
     def kamerlid(self, achternaam: str, fractie: str | None) -> URIRef:
-        # Surname plus party keeps the several members called "Van Dijk" apart.
-        key = slug(achternaam) + (f"-{slug(fractie)}" if fractie else "")
-        return self._local("kamerlid", key)
+        """The provisional IRI the mapping gives a member as printed in one
+        publication; the link stage renames it to the person's stable IRI."""
+        return self._local("kamerlid", kamerlid_provisional_key(achternaam, fractie))
 
     def kamerlid_key(self, key: str) -> URIRef:
         """A member as resolved across publications (kg.link.people)."""

@@ -33,7 +33,7 @@ from rdflib import Literal, URIRef
 
 from kg.iris import IriMinter, slug
 from kg.link import GLOBAL, LinkOutput
-from kg.model import Publication
+from kg.link.record import LinkRecord, records
 from kg.tables import csv_rows
 from kg.vocab import KV, OWL, RDF, RDFS, SCHEMA, SKOS, XSD
 
@@ -137,11 +137,11 @@ class Member:
     known: KnownMember | None = None
 
 
-def _mentions(publications: Sequence[Publication], iris: IriMinter) -> list[Mention]:
+def _mentions(publications: Sequence[LinkRecord], iris: IriMinter) -> list[Mention]:
     out = []
     for pub in publications:
         date = pub.ingezonden or pub.ontvangen
-        for person in pub.vragenstellers:
+        for person in pub.askers:
             out.append(
                 Mention(
                     pub.identifier,
@@ -240,7 +240,8 @@ def resolve_members(mentions: list[Mention], table: list[KnownMember]) -> tuple[
 # ------------------------------------------------------------------- linker
 
 
-def link(publications: Sequence[Publication], iris: IriMinter, table: list[KnownMember] | None = None) -> LinkOutput:
+def link(publications: Sequence[LinkRecord], iris: IriMinter, table: list[KnownMember] | None = None) -> LinkOutput:
+    publications = records(publications)
     out = LinkOutput()
     table = load_reconciliation() if table is None else table
     members, problems = resolve_members(_mentions(publications, iris), table)
@@ -248,7 +249,7 @@ def link(publications: Sequence[Publication], iris: IriMinter, table: list[Known
     # Parties: provisional fractie/<printed> -> fractie/<canonical>.
     party_spellings: dict[str, set[str]] = defaultdict(set)
     for pub in publications:
-        for person in pub.vragenstellers:
+        for person in pub.askers:
             if person.fractie:
                 canon = canonical_party(person.fractie)
                 party_spellings[canon].add(person.fractie)
@@ -304,9 +305,9 @@ def link(publications: Sequence[Publication], iris: IriMinter, table: list[Known
     # Ministers and state secretaries: the offices each held, with dates.
     held: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
     for pub in publications:
-        for b in pub.beantwoord_door:
+        for b in pub.answerers:
             if b.office and pub.ontvangen:
-                held[(b.achternaam, b.office.label)].append(pub.ontvangen)
+                held[(b.achternaam, b.office)].append(pub.ontvangen)
     for (achternaam, label), dates in sorted(held.items()):
         person, ambt = iris.bewindspersoon(achternaam), iris.ambt(label)
         av = iris.ambtsvervulling(achternaam, label)
@@ -324,7 +325,7 @@ def link(publications: Sequence[Publication], iris: IriMinter, table: list[Known
         "mentions": sum(len(m.mentions) for m in members),
         "fracties": len(party_spellings),
         "bewindspersonen": len({a for a, _ in held}),
-        "ambten": len({str(iris.ambt(o.label)) for p in publications for o in (*p.gericht_aan, *p.mede_namens, *(b.office for b in p.beantwoord_door if b.office))}),
+        "ambten": len({str(iris.ambt(label)) for p in publications for label in (*p.gericht_aan, *p.mede_namens, *(b.office for b in p.answerers if b.office))}),
         "reconciled": len(members) - len(unmatched),
         "not_in_reconciliation_table": sorted(unmatched),
         "ambiguities": problems,
