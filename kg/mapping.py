@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.iris import IriMinter
+from kg.iris import IriMinter, display_surname, kamerlid_provisional_key
 from kg.model import CitationSoort, DocumentSoort, Kamer, Location, Office, Publication
 from kg.vocab import KV, PREFIXES, RDF, RDFS, XSD
 
@@ -92,17 +92,32 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
 
     askers = []
     for person in pub.vragenstellers:
-        k = iris.kamerlid(person.achternaam, person.fractie)
+        # A provisional node per printed name; the link stage renames it to
+        # the person's stable IRI. The party as printed is a membership of
+        # this member (kv:Lidmaatschap), not a property of the person, so that
+        # a member who changed party has one node, one label and a party per
+        # membership with its dates.
+        key = kamerlid_provisional_key(person.achternaam, person.fractie, person.voornaam)
+        k = iris.kamerlid_key(key)
+        surname = display_surname(person.achternaam)
         askers.append(k)
         yield doc, KV.gesteldDoor, k
         yield k, RDF.type, KV.Kamerlid
-        yield k, KV.achternaam, _str(person.achternaam)
+        yield k, KV.achternaam, _str(surname)
         if person.voornaam:
             yield k, KV.voornaam, _str(person.voornaam)
-        yield k, RDFS.label, _str(f"{person.achternaam} ({person.fractie})" if person.fractie else person.achternaam)
+        yield k, RDFS.label, _str(surname)
+        if person.tk_persoon_id:
+            yield k, KV.tkPersoonId, _str(person.tk_persoon_id)
+        if person.medeindiener:
+            yield doc, KV.medeIngediendDoor, k
         if person.fractie:
             f = iris.fractie(person.fractie)
-            yield k, KV.fractie, f
+            ms = iris.lidmaatschap(key, person.fractie)
+            # Typed kv:Lidmaatschap by the link stage, which adds the dates
+            # seen across the build.
+            yield k, KV.lidmaatschap, ms
+            yield ms, KV.lidVan, f
             yield f, RDF.type, KV.Fractie
             yield f, RDFS.label, _str(person.fractie)
     for office in pub.gericht_aan:

@@ -140,7 +140,7 @@ def record_of(pub: Publication | LinkRecord) -> LinkRecord:
                 voornaam=p.voornaam,
                 initialen=getattr(p, "initialen", None),
                 printed=p.printed,
-                provisional=kamerlid_provisional_key(p.achternaam, p.fractie),
+                provisional=kamerlid_provisional_key(p.achternaam, p.fractie, p.voornaam),
                 tk_persoon_id=getattr(p, "tk_persoon_id", None),
                 medeindiener=getattr(p, "medeindiener", False),
             )
