@@ -30,6 +30,7 @@ import io
 import json
 import lzma
 import sys
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,8 +87,27 @@ def main(data: Path) -> None:
             "geboortedatum": r["geboortedatum"] or "", "overlijdensdatum": r["overlijdensdatum"] or "",
             "functie": r["functie"], "bron": "tk",
         }
+    # openkamer's tk_id is trusted only where the birth dates agree: it gives
+    # Jasper van Dijk (SP, born 1971) the Persoon id of Jan Jacob van Dijk
+    # (CDA, born 1964). Otherwise the Persoon of the same surname and birth
+    # date is the person, if there is exactly one.
+    def fold(s: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFKD", s.lower()) if c.isalnum())
+
+    by_name_birth: dict[tuple[str, str], list[str]] = {}
+    for r in tk:
+        by_name_birth.setdefault((fold((r["tussenvoegsel"] or "") + r["achternaam"]), r["geboortedatum"] or ""), []).append(r["id"])
+    mismatched = []
     for pk, f in ok_people.items():
         tk_id = (f.get("tk_id") or "").strip()
+        birth = f.get("birthdate") or ""
+        if tk_id in by_tk and birth and by_tk[tk_id]["geboortedatum"] and by_tk[tk_id]["geboortedatum"] != birth:
+            # A differing date alone may be a slip in either source: the id
+            # is moved only to a Persoon of the same surname born that day.
+            same = by_name_birth.get((fold((f.get("surname_prefix") or "") + f["surname"]), birth), [])
+            if len(same) == 1 and same[0] != tk_id:
+                mismatched.append(f"{f['forename']} {f['surname_prefix']} {f['surname']}".replace("  ", " "))
+                tk_id = same[0]
         key = tk_id if tk_id in by_tk else (tk_id or (f"wd-{f['wikidata_id']}" if f.get("wikidata_id") else f"ok-{pk}"))
         key_of[pk] = key
         row = rows.get(key)
@@ -190,6 +210,7 @@ ministerie lower case as openkamer writes it; portefeuille: the extra text of a 
         "sources_sha256": sources,
         "openkamer_until": "2019-12-09",
         "openkamer_conflated_persons": sorted(conflated),
+        "openkamer_tk_id_rejected_birth_date_differs": sorted(mismatched),
         "rows": {"personen.csv": n_people, "kamerlidmaatschappen.csv": n_kamer, "partijlidmaatschappen.csv": n_partij,
                  "partijen.csv": n_partijen, "ambtstermijnen.csv": n_terms},
     }, indent=2, sort_keys=True) + "\n", encoding="utf-8")
