@@ -103,8 +103,11 @@ class IriMinter:
     def ambtsvervulling(self, achternaam: str, ambt_label: str) -> URIRef:
         return self._local("ambtsvervulling", f"{slug(achternaam)}-{slug(ambt_label)}")
 
-    def bewindspersoon(self, achternaam: str) -> URIRef:
-        return self._local("bewindspersoon", slug(achternaam))
+    def bewindspersoon(self, achternaam: str, initialen: str | None = None) -> URIRef:
+        """Provisional: by surname as printed (and initials where a zaak gives
+        them, so that two ministers of one surname stay apart); the link stage
+        renames it to the person's IRI (``bewindspersoon_key``)."""
+        return self._local("bewindspersoon", slug(achternaam) + (f"-{slug(initialen)}" if initialen else ""))
 
     def fractie(self, naam: str) -> URIRef:
         return self._local("fractie", slug(naam))
@@ -114,6 +117,10 @@ class IriMinter:
 
     def ministerie(self, portefeuille: str) -> URIRef:
         return self._local("ministerie", slug(portefeuille))
+
+    def afwijking(self, identifier: str, veld: str) -> URIRef:
+        """A disagreement of a publication with the Tweede Kamer's zaak on one field (kg.link.zaken)."""
+        return self._local("afwijking", f"{identifier}-{slug(veld)}")
 
     def koppeling(self, van: str, naar: str) -> URIRef:
         """The link between two publications of the same questions (kg.link.followup):

@@ -13,7 +13,11 @@ from rdflib.term import Node
 
 from kg.iris import IriMinter, display_surname, kamerlid_provisional_key
 from kg.model import CitationSoort, DocumentSoort, Kamer, Location, Office, Publication
-from kg.vocab import KV, PREFIXES, RDF, RDFS, XSD
+from kg.vocab import KV, PREFIXES, PROV, RDF, RDFS, XSD
+
+# The Tweede Kamer's open data (OData v4), whose Zaak entities a structured
+# publication is made from.
+TK_ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 
 Triple = tuple[Node, Node, Node]
 
@@ -120,6 +124,19 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
             yield ms, KV.lidVan, f
             yield f, RDF.type, KV.Fractie
             yield f, RDFS.label, _str(person.fractie)
+    for person in pub.gericht_aan_personen:
+        # Addressed to a person (a zaak's GerichtAan); the office at that
+        # date is added by the link stage where the terms of office give it.
+        b = iris.bewindspersoon(person.achternaam, person.initialen)
+        surname = display_surname(person.achternaam)
+        yield doc, KV.gerichtAanPersoon, b
+        yield b, RDF.type, KV.Bewindspersoon
+        yield b, KV.achternaam, _str(surname)
+        yield b, RDFS.label, _str(surname)
+    if pub.tk_zaak_id:
+        zaak = URIRef(f"{TK_ODATA}Zaak({pub.tk_zaak_id})")
+        yield doc, KV.tkZaak, zaak
+        yield doc, PROV.wasDerivedFrom, zaak
     for office in pub.gericht_aan:
         a = iris.ambt(office.label)
         yield doc, KV.gerichtAan, a
@@ -132,8 +149,9 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
         answerers.append(b)
         yield doc, signed, b
         yield b, RDF.type, KV.Bewindspersoon
-        yield b, KV.achternaam, _str(person.achternaam)
-        yield b, RDFS.label, _str(f"{person.office.titel} {person.achternaam}" if person.office else person.achternaam)
+        surname = display_surname(person.achternaam)
+        yield b, KV.achternaam, _str(surname)
+        yield b, RDFS.label, _str(f"{person.office.titel} {surname}" if person.office else surname)
         if person.office:
             a = iris.ambt(person.office.label)
             yield b, KV.functie, a

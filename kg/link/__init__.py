@@ -28,6 +28,7 @@ LINKERS: tuple[tuple[str, str], ...] = (
     ("people", "kg.link.people"),
     ("registry", "kg.link.registry"),
     ("followup", "kg.link.followup"),
+    ("zaken", "kg.link.zaken"),
 )
 
 # Key of LinkOutput.triples for triples that belong to no one publication
@@ -92,4 +93,15 @@ def link(publications: Sequence[Any], iris: IriMinter) -> tuple[LinkOutput, dict
             seen.add(target)
             target = merged.renames[target]
         merged.renames[old] = target
+    # A linker may name a node by the provisional IRI another one renames
+    # (the askers a Word answer takes from its zaak): its triples follow the
+    # renames, except an owl:sameAs from an old IRI, which must stay the old one.
+    renames = merged.renames
+    if renames:
+        from kg.vocab import OWL
+
+        for key, triples in merged.triples.items():
+            merged.triples[key] = [
+                (s if p == OWL.sameAs else renames.get(s, s), p, renames.get(o, o)) for s, p, o in triples
+            ]
     return merged, sections

@@ -143,6 +143,12 @@ class Mention:
     date: dt.date | None
     tk_persoon_id: str | None = None
     eerste_kamer: bool = False
+    full_name: str | None = None  # the whole name as the Tweede Kamer's data writes it
+
+
+def full_name_of(printed: str) -> str | None:
+    """"Kees Verhoeven (C.)" -> "Kees Verhoeven"; None for a name as printed in a document."""
+    return printed.split("(", 1)[0].strip() or None if printed.rstrip().endswith(")") else None
 
 
 @dataclass(frozen=True)
@@ -185,6 +191,7 @@ def _mentions(publications: Sequence[LinkRecord]) -> list[Mention]:
                     date,
                     person.tk_persoon_id,
                     pub.eerste_kamer,
+                    full_name_of(person.printed) if pub.from_zaak else None,
                 )
             )
     return out
@@ -240,7 +247,7 @@ def identify(m: Mention, table: list[KnownMember], reconcile: bool = True) -> tu
         if known is not None:  # a row without ids still joins one person's parties
             return _identity_of_known(known), "", ()
         return None, "not reconciled (Eerste Kamer)" if m.eerste_kamer else "reconciliation off", ()
-    match = _match_cached(m.achternaam, m.voornaam, m.initialen, m.party, m.date)
+    match = _match_cached(m.achternaam, m.voornaam, m.initialen, m.party, m.date, m.full_name)
     if match.person is not None:
         return identity_of_person(match.person), "", ()
     if known is not None:
@@ -249,8 +256,10 @@ def identify(m: Mention, table: list[KnownMember], reconcile: bool = True) -> tu
 
 
 @lru_cache(maxsize=65536)
-def _match_cached(achternaam: str, voornaam: str | None, initialen: str | None, party: str | None, date: dt.date | None) -> Match:
-    return match_member(achternaam, voornaam=voornaam, initialen=initialen, party=party, on=date, successors=successors())
+def _match_cached(
+    achternaam: str, voornaam: str | None, initialen: str | None, party: str | None, date: dt.date | None, full_name: str | None = None
+) -> Match:
+    return match_member(achternaam, voornaam=voornaam, initialen=initialen, party=party, on=date, successors=successors(), full_name=full_name)
 
 
 def _merge_successors(groups: dict[tuple, list[Mention]]) -> None:
@@ -401,21 +410,24 @@ class Signer:
     date: dt.date | None
     role: str  # "answerer" or "addressee"
     tk_persoon_id: str | None = None
+    initialen: str | None = None
+    full_name: str | None = None
 
 
 def _signers(publications: Sequence[LinkRecord]) -> list[Signer]:
     out = []
     for pub in publications:
         for b in pub.answerers:
-            out.append(Signer(pub.identifier, b.achternaam, b.office, pub.ontvangen or pub.ingezonden, "answerer", b.tk_persoon_id))
+            out.append(Signer(pub.identifier, b.achternaam, b.office, pub.ontvangen or pub.ingezonden, "answerer", b.tk_persoon_id, b.initialen))
         for b in pub.addressees:
-            out.append(Signer(pub.identifier, b.achternaam, b.office, pub.ingezonden or pub.ontvangen, "addressee", b.tk_persoon_id))
+            out.append(Signer(pub.identifier, b.achternaam, b.office, pub.ingezonden or pub.ontvangen, "addressee", b.tk_persoon_id,
+                              b.initialen, full_name_of(b.printed)))
     return out
 
 
 @lru_cache(maxsize=65536)
-def _minister_cached(achternaam: str, office: str | None, date: dt.date | None, initialen: str | None) -> Match:
-    return match_minister(achternaam, on=date, office=office, initialen=initialen)
+def _minister_cached(achternaam: str, office: str | None, date: dt.date | None, initialen: str | None, full_name: str | None) -> Match:
+    return match_minister(achternaam, on=date, office=office, initialen=initialen, full_name=full_name)
 
 
 def office_label(term: Term) -> str:
@@ -562,8 +574,8 @@ def _link_ministers(publications: Sequence[LinkRecord], iris: IriMinter, out: Li
         if s.tk_persoon_id and s.tk_persoon_id in directory().persons:
             match = Match(directory().persons[s.tk_persoon_id])
         elif reconcile:
-            match = _minister_cached(display_surname(s.achternaam), s.office, s.date, None)
-        by_prov[iris.bewindspersoon(s.achternaam)].append((s, match))
+            match = _minister_cached(display_surname(s.achternaam), s.office, s.date, s.initialen, s.full_name)
+        by_prov[iris.bewindspersoon(s.achternaam, s.initialen if s.role == "addressee" else None)].append((s, match))
     held: dict[tuple[URIRef, str], list[dt.date]] = defaultdict(list)
     unmatched: list[dict[str, Any]] = []
     persons: set[URIRef] = set()
@@ -582,7 +594,8 @@ def _link_ministers(publications: Sequence[LinkRecord], iris: IriMinter, out: Li
                 out.add(GLOBAL, t)
             reconciled_persons.add(node)
             reconciled_mentions += len(items)
-            out.add(GLOBAL, (prov, OWL.sameAs, node))
+            if any(s.role == "answerer" for s, _ in items):  # an IRI of the scheme before issue 8
+                out.add(GLOBAL, (prov, OWL.sameAs, node))
         else:
             first = next((m for _, m in items if m is not None), None)
             unmatched.append({

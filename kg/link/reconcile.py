@@ -225,10 +225,7 @@ def match_member(
     full_name: str | None = None,
 ) -> Match:
     """The one person a printed member's name can be, or why not."""
-    d = directory()
-    cands = list(d.by_surname.get(fold(surname), ()))
-    if not cands and full_name:
-        cands = list(d.by_fullname.get(fold(full_name), ()))
+    cands = _by_name(surname, full_name)
     if not cands:
         return Match(None, "no Persoon of this surname")
     cands = [c for c in cands if _alive_and_of_age(c, on)]
@@ -268,11 +265,27 @@ def _term_fits(t: Term, on: dt.date) -> bool:
     return (t.van is None or t.van - BEFORE_JOINING <= on) and (t.tot is None or on <= t.tot + dt.timedelta(days=31))
 
 
-def match_minister(surname: str, *, on: dt.date | None, office: str | None = None, initialen: str | None = None) -> Match:
+def _by_name(surname: str, full_name: str | None) -> list[Person]:
+    """Candidates by name: the whole name as the Tweede Kamer's data writes
+    it ("Kees Verhoeven") where given and known, else the surname, else the
+    whole name read as a surname ("Hirsch Ballin")."""
+    d = directory()
+    if full_name:
+        cands = d.by_fullname.get(fold(full_name))
+        if cands:
+            return list(cands)
+    cands = d.by_surname.get(fold(surname))
+    if not cands and full_name:
+        cands = d.by_surname.get(fold(full_name))
+    return list(cands or ())
+
+
+def match_minister(
+    surname: str, *, on: dt.date | None, office: str | None = None, initialen: str | None = None, full_name: str | None = None
+) -> Match:
     """A minister or state secretary: by a term spanning the date (up to
     2019), else by the Persoon records of those who sat in the Kamer."""
-    d = directory()
-    cands = [c for c in d.by_surname.get(fold(surname), ()) if _alive_and_of_age(c, on) and _first_name_fits(c, None, initialen)]
+    cands = [c for c in _by_name(surname, full_name) if _alive_and_of_age(c, on) and _first_name_fits(c, None, initialen)]
     if not cands:
         return Match(None, "no person of this surname in the tables")
     if on is not None and on <= DATA_UNTIL + dt.timedelta(days=31):

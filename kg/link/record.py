@@ -45,6 +45,7 @@ class AnswererRecord:
     ministerie: str | None = None
     printed: str = ""
     tk_persoon_id: str | None = None
+    initialen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ class LinkRecord:
     counts: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     # Addressees a structured source names as persons (a zaak's GerichtAan).
     addressees: tuple[AnswererRecord, ...] = ()
+    # The Tweede Kamer's Zaak GUID when the record was made from a zaak.
+    tk_zaak_id: str | None = None
+
+    @property
+    def from_zaak(self) -> bool:
+        return self.tk_zaak_id is not None
 
     # -------------------------------------------------------------- views
     @property
@@ -138,11 +145,11 @@ def record_of(pub: Publication | LinkRecord) -> LinkRecord:
                 achternaam=p.achternaam,
                 fractie=p.fractie,
                 voornaam=p.voornaam,
-                initialen=getattr(p, "initialen", None),
+                initialen=p.initialen,
                 printed=p.printed,
                 provisional=kamerlid_provisional_key(p.achternaam, p.fractie, p.voornaam),
-                tk_persoon_id=getattr(p, "tk_persoon_id", None),
-                medeindiener=getattr(p, "medeindiener", False),
+                tk_persoon_id=p.tk_persoon_id,
+                medeindiener=p.medeindiener,
             )
             for p in pub.vragenstellers
         ),
@@ -153,7 +160,8 @@ def record_of(pub: Publication | LinkRecord) -> LinkRecord:
                 office=b.office.label if b.office else None,
                 ministerie=b.office.ministerie if b.office else None,
                 printed=b.printed,
-                tk_persoon_id=getattr(b, "tk_persoon_id", None),
+                tk_persoon_id=b.tk_persoon_id,
+                initialen=b.initialen,
             )
             for b in pub.beantwoord_door
         ),
@@ -167,9 +175,10 @@ def record_of(pub: Publication | LinkRecord) -> LinkRecord:
         },
         addressees=tuple(
             AnswererRecord(achternaam=b.achternaam, office=b.office.label if b.office else None, printed=b.printed,
-                           tk_persoon_id=getattr(b, "tk_persoon_id", None))
-            for b in getattr(pub, "gericht_aan_personen", ())
+                           tk_persoon_id=b.tk_persoon_id, initialen=b.initialen)
+            for b in pub.gericht_aan_personen
         ),
+        tk_zaak_id=pub.tk_zaak_id,
     )
 
 
