@@ -34,7 +34,6 @@ from kg.tables import csv_rows
 # openkamer's memberships and terms end here; after it, party and
 # membership data say nothing.
 DATA_UNTIL = dt.date(2019, 12, 9)
-MEMBERSHIPS_COMPLETE_FROM = dt.date(2007, 1, 1)
 # A question may be published a little after its asker left (the answer's
 # date), and a membership's first day may precede the printed date.
 AFTER_LEAVING = dt.timedelta(days=120)
@@ -173,10 +172,12 @@ def _sat_on(p: Person, on: dt.date) -> bool | None:
     if on > DATA_UNTIL + AFTER_LEAVING:
         return None
     if not p.kamer:
-        # From 2007 on openkamer lists every seat (147-149 of 150 at any date;
-        # the rest are records it joined, left out by the derive script), so
-        # no membership there means not sitting; before, it cannot say.
-        return False if on >= MEMBERSHIPS_COMPLETE_FROM else None
+        # No memberships in the tables: they cannot say. From 2007 on openkamer
+        # lists nearly every seat (147-149 of 150 at any date), so a candidate
+        # with a membership spanning the date is preferred (match_member), but
+        # one without data is not excluded (openkamer misses a few brief
+        # members, such as Mathieu Heemelaar in 2012).
+        return None
     return any((van is None or van - BEFORE_JOINING <= on) and (tot is None or on <= tot + AFTER_LEAVING) for van, tot in p.kamer)
 
 

@@ -43,6 +43,7 @@ ODATA_BASE = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 _NUMMER = re.compile(r"^\d{4}Z\d{5}$")
 _VERGADERJAAR = re.compile(r"^(\d{4})-(\d{4})$")
 _TKAPI_NAME = re.compile(r"^(?P<name>.+?)\s*\((?P<initials>[^()]*)\)\s*$")
+_CALLED = re.compile(r"^\((\w[\w-]*)\)\s+(.+)$")
 _LEADING_INITIALS = re.compile(r"^(?P<initials>(?:[A-Z][a-z]{0,2}\.\s*)+)(?P<name>.+)$")
 # Surname prefixes (tussenvoegsels), lower case as they stand inside a name.
 _PREFIXES = frozenset("van de der den het ten ter te in 't op d' del la le du des von zu".split())
@@ -84,6 +85,10 @@ def split_name(text: str) -> tuple[str | None, str, str | None]:
         m = _LEADING_INITIALS.match(text)
         if m:
             initials, text = m.group("initials").replace(" ", ""), m.group("name")
+            # "R.A. (Rik) Janssen": the call name in brackets.
+            called = _CALLED.match(text)
+            if called:
+                return called.group(1), _capitalise(called.group(2)), initials
             return None, _capitalise(text), initials
     words = text.split(" ")
     if len(words) == 1:
@@ -92,6 +97,10 @@ def split_name(text: str) -> tuple[str | None, str, str | None]:
         # Bare initials ("EMH") come with no first name: the whole is the surname.
         return None, _capitalise(text), initials
     for i, w in enumerate(words[1:], start=1):
+        # "Elly Blanksma-van den Heuvel": a double name whose second part has
+        # a prefix starts at the word before it.
+        if "-" in w and w.rsplit("-", 1)[1].lower() in _PREFIXES:
+            return " ".join(words[:i]), _capitalise(" ".join(words[i:])), initials
         if w.lower() in _PREFIXES:
             return " ".join(words[:i]), _capitalise(" ".join(words[i:])), initials
     return words[0], " ".join(words[1:]), initials
