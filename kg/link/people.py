@@ -436,7 +436,9 @@ def office_label(term: Term) -> str:
         return "Minister-president"
     ministerie = term.ministerie[:1].upper() + term.ministerie[1:]
     if term.portefeuille:
-        return f"Minister voor {term.portefeuille[:1].upper() + term.portefeuille[1:]}"
+        # openkamer writes "programma jeugd en gezin" for the Minister voor Jeugd en Gezin.
+        p = term.portefeuille.removeprefix("programma ")
+        return f"Minister voor {p[:1].upper() + p[1:]}"
     titel = "Minister" if term.titel.startswith(("Minister", "Vice")) else term.titel
     return f"{titel} van {ministerie}" if ministerie else titel
 
@@ -610,11 +612,19 @@ def _link_ministers(publications: Sequence[LinkRecord], iris: IriMinter, out: Li
             label = s.office
             if s.role == "addressee" and m is not None and m.person is not None and s.date:
                 # The office at the date where the terms give it; else none.
-                terms = [t for t in m.person.termijnen if _term_in(t, s.date)]
+                # A deputy prime minister holds a ministry too: that is the office asked.
+                terms = [t for t in m.person.termijnen if _term_in(t, s.date) and t.titel != "Viceminister-president"]
                 if len(terms) == 1:
                     label = office_label(terms[0])
                     a = iris.ambt(label)
                     out.add(s.publication, (iris.publication(s.publication), KV.gerichtAan, a), (a, RDF.type, KV.Ambt), (a, RDFS.label, Literal(label)))
+                    titel, _, rest = label.partition(" ")
+                    out.add(s.publication, (a, KV.titel, Literal(titel)))
+                    voorzetsel, _, portefeuille = rest.partition(" ")
+                    if portefeuille:
+                        out.add(s.publication, (a, KV.portefeuille, Literal(portefeuille)))
+                        if voorzetsel == "voor":
+                            out.add(s.publication, (a, KV.zonderPortefeuille, Literal(True)))
             if label and s.date and s.role == "answerer":
                 held[(node, label)].append(s.date)
     for (node, label), dates in sorted(held.items()):
