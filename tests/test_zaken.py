@@ -122,7 +122,7 @@ def test_a_zaak_is_its_question_publication_with_prov_askers_and_addressees():
     assert (rouvoet, RDF.type, KV.Bewindspersoon) in g and str(rouvoet).rsplit("/", 1)[1].startswith("tk-")
     # The office at that date, from the terms of office: Rouvoet was Minister voor Jeugd en Gezin.
     offices = {str(o) for a in g.objects(doc, KV.gerichtAan) for o in g.objects(a, RDFS.label)}
-    assert offices == {"Minister voor Jeugd en gezin"}
+    assert offices == {"Minister voor Jeugd en Gezin"}
     # After 2019 the terms say nothing: no office, not guessed.
     assert not list(g.objects(URIRef(OB + "kv-tk-2024Z01602"), KV.gerichtAan))
 

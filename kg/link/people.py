@@ -430,15 +430,20 @@ def _minister_cached(achternaam: str, office: str | None, date: dt.date | None, 
     return match_minister(achternaam, on=date, office=office, initialen=initialen, full_name=full_name)
 
 
+def _title(name: str) -> str:
+    """openkamer's lower-case ministry as the office labels print it:
+    "onderwijs, cultuur en wetenschap" -> "Onderwijs, Cultuur en Wetenschap"."""
+    return " ".join(w if w == "en" else w[:1].upper() + w[1:] for w in name.split())
+
+
 def office_label(term: Term) -> str:
     """An openkamer term as the office label the graph uses ("Minister van Financiën")."""
     if term.titel == "Minister-president":
         return "Minister-president"
-    ministerie = term.ministerie[:1].upper() + term.ministerie[1:]
+    ministerie = _title(term.ministerie)
     if term.portefeuille:
         # openkamer writes "programma jeugd en gezin" for the Minister voor Jeugd en Gezin.
-        p = term.portefeuille.removeprefix("programma ")
-        return f"Minister voor {p[:1].upper() + p[1:]}"
+        return f"Minister voor {_title(term.portefeuille.removeprefix('programma '))}"
     titel = "Minister" if term.titel.startswith(("Minister", "Vice")) else term.titel
     return f"{titel} van {ministerie}" if ministerie else titel
 
