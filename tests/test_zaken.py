@@ -182,3 +182,12 @@ def test_zaak_graph_passes_the_person_shapes():
 def test_shipped_file_reads_every_zaak():
     n = sum(1 for _ in read_structured(SHIPPED))
     assert n == 42994
+
+
+def test_zaak_records_round_trip_through_json():
+    from kg.link.record import LinkRecord
+
+    for pub in read_structured(ODATA):
+        rec = record_of(pub)
+        assert rec.from_zaak and rec.addressees
+        assert LinkRecord.from_json(json.loads(json.dumps(rec.to_json()))) == rec

@@ -45,7 +45,7 @@ from typing import Any
 
 from kg.iris import IriMinter, display_surname, slug
 from kg.link import GLOBAL, LinkOutput
-from kg.link.reconcile import Match, Person, Term, directory, match_member, match_minister
+from kg.link.reconcile import DATA_UNTIL, Match, Person, Term, directory, match_member, match_minister
 from kg.link.record import LinkRecord, records
 from kg.tables import csv_rows
 from kg.vocab import KV, OWL, RDF, RDFS, SCHEMA, SKOS, XSD
@@ -144,6 +144,7 @@ class Mention:
     tk_persoon_id: str | None = None
     eerste_kamer: bool = False
     full_name: str | None = None  # the whole name as the Tweede Kamer's data writes it
+    party_from_tables: bool = False  # no party printed; the tables gave it
 
 
 def full_name_of(printed: str) -> str | None:
@@ -262,6 +263,25 @@ def _match_cached(
     return match_member(achternaam, voornaam=voornaam, initialen=initialen, party=party, on=date, successors=successors(), full_name=full_name)
 
 
+def _party_from_tables(ident: Identity, mentions: list[Mention]) -> None:
+    """A mention without a printed party (a zaak names none) takes the
+    party the tables give, where the person sat for one party only and the
+    date lies in a Tweede Kamer membership the tables know (up to 2019)."""
+    person = directory().persons.get(ident.tk_id or "") if ident.tk_id else None
+    if person is None:
+        return
+    partijen = {p for p, _, _ in person.partijen}
+    if len(partijen) != 1:
+        return
+    (party,) = partijen
+    for m in mentions:
+        if m.party is None and m.date and m.date <= DATA_UNTIL and any(
+            (van is None or van <= m.date) and (tot is None or m.date <= tot) for van, tot in person.kamer
+        ):
+            m.party = canonical_party(party)
+            m.party_from_tables = True
+
+
 def _merge_successors(groups: dict[tuple, list[Mention]]) -> None:
     """One surname seen in a group and, only later, in the group that
     continued it (GroenLinks, then GroenLinks-PvdA) is one person."""
@@ -303,6 +323,8 @@ def resolve_members(
             (ident,) = found.values()
             identities[ident.key] = ident
             groups[("known", ident.key)].extend(ms)
+            if reconcile:
+                _party_from_tables(ident, ms)
             continue
         if len(found) > 1:
             problems.append(
@@ -467,6 +489,11 @@ def link(
                 canon = canonical_party(person.fractie)
                 party_spellings[canon].add(person.fractie)
                 out.renames[iris.fractie(person.fractie)] = iris.fractie(canon)
+    # Parties the tables gave where none was printed: labelled by their usual short name.
+    for member in members:
+        for m in member.mentions:
+            if m.party_from_tables and m.party not in party_spellings:
+                party_spellings[m.party].add(m.party)
     party_wd = directory().party_wikidata if reconcile else {}
     for canon, spellings in sorted(party_spellings.items()):
         node = iris.fractie(canon)
@@ -551,6 +578,7 @@ def link(
         "bewindspersonen": ministers["persons"],
         "ambten": len({str(iris.ambt(label)) for p in publications for label in (*p.gericht_aan, *p.mede_namens, *(b.office for b in p.answerers if b.office))}),
         "reconciled": len(members) - len(unmatched),
+        "mentions_party_from_tables": sum(1 for m in mentions if m.party_from_tables),
         "shares": {
             "members_tk_id": share(sum(tk(m) for m in members), len(members)),
             "members_wikidata": share(sum(wd(m) for m in members), len(members)),
