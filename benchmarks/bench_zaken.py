@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(path: Path, out: Path | None) -> None:
-    from rdflib.term import URIRef
+    from rdflib.plugins.serializers.nt import _nt_row  # rdflib's own N-Triples line
 
     from kg.iris import IriMinter
     from kg.link import GLOBAL, link, record_of
@@ -34,8 +34,8 @@ def main(path: Path, out: Path | None) -> None:
     for pub in read_structured(path):
         n += 1
         records.append(record_of(pub))
-        for s, p, o in publication_triples(pub, iris):
-            lines.append(f"{s.n3()} {p.n3()} {o.n3()} .")
+        for t in publication_triples(pub, iris):
+            lines.append(_nt_row(t).rstrip("\n"))
     t1 = time.perf_counter()
     links, sections = link(records, iris)
     t2 = time.perf_counter()
@@ -51,7 +51,7 @@ def main(path: Path, out: Path | None) -> None:
 
     lines = [rename(x) for x in lines]
     for key, triples in links.triples.items():
-        lines.extend(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        lines.extend(_nt_row(t).rstrip("\n") for t in triples)
     lines = sorted(set(lines))
     t3 = time.perf_counter()
     if out:

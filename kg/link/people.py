@@ -658,7 +658,8 @@ def _link_ministers(publications: Sequence[LinkRecord], iris: IriMinter, out: Li
                         out.add(s.publication, (a, KV.portefeuille, Literal(portefeuille)))
                         if voorzetsel == "voor":
                             out.add(s.publication, (a, KV.zonderPortefeuille, Literal(True)))
-            if label and s.date and s.role == "answerer":
+            if label and s.date:
+                # An answerer's office as printed; an addressee's from the terms at the date.
                 held[(node, label)].append(s.date)
     for (node, label), dates in sorted(held.items()):
         av = iris.ambtsvervulling(str(node).rsplit("/", 1)[-1], label)
