@@ -98,6 +98,7 @@ def main(data: Path) -> None:
     for r in tk:
         by_name_birth.setdefault((fold((r["tussenvoegsel"] or "") + r["achternaam"]), r["geboortedatum"] or ""), []).append(r["id"])
     mismatched = []
+    joined_by_birth: list[str] = []
     for pk, f in ok_people.items():
         tk_id = (f.get("tk_id") or "").strip()
         birth = f.get("birthdate") or ""
@@ -108,6 +109,13 @@ def main(data: Path) -> None:
             if len(same) == 1 and same[0] != tk_id:
                 mismatched.append(f"{f['forename']} {f['surname_prefix']} {f['surname']}".replace("  ", " "))
                 tk_id = same[0]
+        if not tk_id and birth:
+            # No id in openkamer (Yasemin Çegerek, Chantal Gill'ard): the one
+            # Persoon of that surname born that day.
+            same = by_name_birth.get((fold((f.get("surname_prefix") or "") + f["surname"]), birth), [])
+            if len(same) == 1:
+                tk_id = same[0]
+                joined_by_birth.append(f"{f['forename']} {f['surname_prefix']} {f['surname']}".replace("  ", " "))
         key = tk_id if tk_id in by_tk else (tk_id or (f"wd-{f['wikidata_id']}" if f.get("wikidata_id") else f"ok-{pk}"))
         key_of[pk] = key
         row = rows.get(key)
@@ -211,6 +219,7 @@ ministerie lower case as openkamer writes it; portefeuille: the extra text of a 
         "openkamer_until": "2019-12-09",
         "openkamer_conflated_persons": sorted(conflated),
         "openkamer_tk_id_rejected_birth_date_differs": sorted(mismatched),
+        "openkamer_without_tk_id_joined_by_surname_and_birth_date": sorted(joined_by_birth),
         "rows": {"personen.csv": n_people, "kamerlidmaatschappen.csv": n_kamer, "partijlidmaatschappen.csv": n_partij,
                  "partijen.csv": n_partijen, "ambtstermijnen.csv": n_terms},
     }, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -400,6 +400,11 @@ def resolve_members(
 def identity_triples(node: URIRef, ident: Identity, iris: IriMinter) -> list[tuple]:
     """A reconciled person's external identifiers."""
     out: list[tuple] = []
+    if ident.tk_id and ident.wikidata:
+        # A person the tables once knew only by Wikidata was named wd-<item>;
+        # that IRI keeps answering once a Persoon id is known.
+        kind = str(node)[len(iris.base):].split("/", 1)[0]
+        out.append((URIRef(f"{iris.base}{kind}/wd-{ident.wikidata}"), OWL.sameAs, node))
     if ident.wikidata:
         out.append((node, OWL.sameAs, URIRef(f"http://www.wikidata.org/entity/{ident.wikidata}")))
     if ident.tk_id:
@@ -517,8 +522,10 @@ def link(
             prov = iris.kamerlid_key(m.provisional)
             if prov != node:
                 out.renames[prov] = node
-            # The IRI scheme before issue 8 (surname and party as printed).
-            old_iris[iris.kamerlid(m.achternaam, m.printed_party)].add(node)
+            # The IRI scheme before issue 8 (surname and party as printed);
+            # without a party it would be the scheme of an unreconciled member.
+            if m.printed_party:
+                old_iris[iris.kamerlid(m.achternaam, m.printed_party)].add(node)
             # A membership as the mapping minted it, per printed party.
             if m.printed_party:
                 out.renames[iris.lidmaatschap(m.provisional, m.printed_party)] = iris.lidmaatschap(member.key, m.party or m.printed_party)
