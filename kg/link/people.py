@@ -529,7 +529,9 @@ def link(
             # A membership as the mapping minted it, per printed party.
             if m.printed_party:
                 out.renames[iris.lidmaatschap(m.provisional, m.printed_party)] = iris.lidmaatschap(member.key, m.party or m.printed_party)
-        if member.voornaam:
+        # The first name from the tables only where no publication printed one
+        # (the mapping writes the printed one): one kv:voornaam.
+        if member.voornaam and not any(m.voornaam for m in member.mentions):
             out.add(GLOBAL, (node, KV.voornaam, Literal(member.voornaam)))
         # One membership per party, with the dates it was seen.
         by_party: dict[str, list[dt.date]] = defaultdict(list)

@@ -103,7 +103,14 @@ def split_name(text: str) -> tuple[str | None, str, str | None]:
             return " ".join(words[:i]), _capitalise(" ".join(words[i:])), initials
         if w.lower() in _PREFIXES:
             return " ".join(words[:i]), _capitalise(" ".join(words[i:])), initials
-    return words[0], " ".join(words[1:]), initials
+    # The first names are the leading words that spell the initials ("Aant
+    # Jelle Soepboer (A.J.)"), at least one, never the last word.
+    letters = [c for c in (initials or "") if c.isupper()]
+    k = 0
+    while k < min(len(letters), len(words) - 1) and words[k][:1].upper() == letters[k]:
+        k += 1
+    k = max(k, 1)
+    return " ".join(words[:k]), " ".join(words[k:]), initials
 
 
 def _capitalise(s: str) -> str:
