@@ -93,8 +93,9 @@ def split_name(text: str) -> tuple[str | None, str, str | None]:
     words = text.split(" ")
     if len(words) == 1:
         return None, _capitalise(text), initials
-    if initials and "." not in initials:
-        # Bare initials ("EMH") come with no first name: the whole is the surname.
+    if initials and "." not in initials and words[0][:1].upper() != initials[:1].upper():
+        # Bare initials ("EMH") whose first the first word does not spell come
+        # with no first name ("Hirsch Ballin (EMH)"): the whole is the surname.
         return None, _capitalise(text), initials
     for i, w in enumerate(words[1:], start=1):
         # "Elly Blanksma-van den Heuvel": a double name whose second part has
