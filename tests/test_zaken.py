@@ -205,3 +205,19 @@ def test_named_queries_answer_on_zaken_alone():
     parties = q.run(q.named_queries()["questions-per-party-per-year"], g).rows
     assert ("2007-2008", "ChristenUnie") in {(str(r[0]), str(r[1])) for r in parties}
     assert all(str(r[0]) < "2021" for r in parties)
+
+
+@pytest.mark.parametrize("written, parts", [
+    ("Bas van der Vlies (B.J.)", ("Bas", "Van der Vlies", "B.J.")),
+    ("Fatma Koşer Kaya (F.)", ("Fatma", "Koşer Kaya", "F.")),
+    ("Aant Jelle Soepboer (A.J.)", ("Aant Jelle", "Soepboer", "A.J.")),
+    ("Elly Blanksma-van den Heuvel (E.)", ("Elly", "Blanksma-van den Heuvel", "E.")),
+    ("Hirsch Ballin (EMH)", (None, "Hirsch Ballin", "EMH")),
+    ("Gert Leers (GBM)", ("Gert", "Leers", "GBM")),
+    ("R.A. (Rik) Janssen", ("Rik", "Janssen", "R.A.")),
+    ("J.A. Vijlbrief", (None, "Vijlbrief", "J.A.")),
+])
+def test_names_as_the_tweede_kamer_writes_them(written, parts):
+    from kg.read.zaken import split_name
+
+    assert split_name(written) == parts
