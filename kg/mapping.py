@@ -18,6 +18,7 @@ from kg.vocab import KV, PREFIXES, PROV, RDF, RDFS, XSD
 # The Tweede Kamer's open data (OData v4), whose Zaak entities a structured
 # publication is made from.
 TK_ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
+TK_OPEN_DATA = "https://opendata.tweedekamer.nl/"
 
 Triple = tuple[Node, Node, Node]
 
@@ -137,6 +138,7 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
         zaak = URIRef(f"{TK_ODATA}Zaak({pub.tk_zaak_id})")
         yield doc, KV.tkZaak, zaak
         yield doc, PROV.wasDerivedFrom, zaak
+        yield doc, PROV.hadPrimarySource, URIRef(TK_OPEN_DATA)
     for office in pub.gericht_aan:
         a = iris.ambt(office.label)
         yield doc, KV.gerichtAan, a

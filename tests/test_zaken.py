@@ -221,3 +221,10 @@ def test_names_as_the_tweede_kamer_writes_them(written, parts):
     from kg.read.zaken import split_name
 
     assert split_name(written) == parts
+
+
+def test_zaak_publication_names_the_tweede_kamer_open_data_as_its_source():
+    g, _ = graph_of(list(read_structured(JSONL))[:1])
+    doc = URIRef(OB + "kv-tk-2007Z05001")
+    assert (doc, PROV.hadPrimarySource, URIRef("https://opendata.tweedekamer.nl/")) in g
+    assert (doc, KV.bronformaat, Literal("tk-zaak-jsonl")) in g
