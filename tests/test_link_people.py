@@ -22,7 +22,7 @@ def pub(identifier: str, date: dt.date, *persons: Person) -> Publication:
 
 
 def renamed(out, person: Person) -> URIRef:
-    iri = IRIS.kamerlid(person.achternaam, person.fractie)
+    iri = IRIS.kamerlid(person.achternaam, person.fractie, person.voornaam)
     return out.renames.get(iri, iri)
 
 
