@@ -105,7 +105,8 @@ class LinkRecord:
         for k in ("ingezonden", "ontvangen"):
             if d[k] is not None:
                 d[k] = d[k].isoformat()
-        return {k: v for k, v in d.items() if v not in (None, (), [], {}, "", False)}
+        # Defaults left out (by identity: 0 is not False).
+        return {k: v for k, v in d.items() if not (v is None or v is False or (isinstance(v, (str, tuple, list, dict)) and not v))}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "LinkRecord":
