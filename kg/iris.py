@@ -32,6 +32,25 @@ def slug(text: str) -> str:
     return s.strip("-") or "x"
 
 
+def kamerlid_provisional_key(achternaam: str, fractie: str | None, voornaam: str | None = None) -> str:
+    """Surname (first name where printed) and party as printed: the key of a
+    member's IRI before linking. Without the first name it is the whole IRI
+    scheme before issue 8, still answered by owl:sameAs."""
+    return "-".join(slug(p) for p in (achternaam, voornaam, fractie) if p)
+
+
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+
+
+def display_surname(achternaam: str) -> str:
+    """One spelling of a printed surname: a double name's hyphen, spaced
+    hyphen or dash as one hyphen ("Yeşilgöz – Zegerius" -> "Yeşilgöz-Zegerius"),
+    white space folded, the prefix capitalised as at the start of a name
+    ("van der Plas" -> "Van der Plas")."""
+    s = _DASHES.sub("-", " ".join(achternaam.split()))
+    return s[:1].upper() + s[1:]
+
+
 class IriMinter:
     """Mints the IRIs of one build; ``base`` is the namespace for people,
     parties, offices, questions, answers, footnotes and citations."""
@@ -66,14 +85,26 @@ class IriMinter:
     def verwijzing(self, identifier: str, volgnummer: int) -> URIRef:
         return self._local("verwijzing", f"{identifier}-{volgnummer}")
 
-    def kamerlid(self, achternaam: str, fractie: str | None) -> URIRef:
-        # Surname plus party keeps the several members called "Van Dijk" apart.
-        key = slug(achternaam) + (f"-{slug(fractie)}" if fractie else "")
-        return self._local("kamerlid", key)
+    def kamerlid(self, achternaam: str, fractie: str | None, voornaam: str | None = None) -> URIRef:
+        """The provisional IRI the mapping gives a member as printed in one
+        publication; the link stage renames it to the person's stable IRI
+        (``kamerlid_key``)."""
+        return self._local("kamerlid", kamerlid_provisional_key(achternaam, fractie, voornaam))
 
     def kamerlid_key(self, key: str) -> URIRef:
-        """A member as resolved across publications (kg.link.people)."""
+        """A member as resolved across publications (kg.link.people): the key
+        is ``tk-<Persoon GUID>`` when reconciled, so that it never changes
+        with the party or the publications in the build; else the surname."""
         return self._local("kamerlid", key)
+
+    def bewindspersoon_key(self, key: str) -> URIRef:
+        """A minister or state secretary as resolved (``tk-<GUID>``, ``wd-<item>``)."""
+        return self._local("bewindspersoon", key)
+
+    def identificatie(self, scheme: str, value: str) -> URIRef:
+        """An external identifier as a schema:PropertyValue node (named, not
+        blank, so that dumps stay byte-identical)."""
+        return self._local("identificatie", f"{scheme}-{slug(value)}")
 
     def lidmaatschap(self, member_key: str, fractie: str) -> URIRef:
         return self._local("lidmaatschap", f"{member_key}-{slug(fractie)}")
@@ -81,8 +112,11 @@ class IriMinter:
     def ambtsvervulling(self, achternaam: str, ambt_label: str) -> URIRef:
         return self._local("ambtsvervulling", f"{slug(achternaam)}-{slug(ambt_label)}")
 
-    def bewindspersoon(self, achternaam: str) -> URIRef:
-        return self._local("bewindspersoon", slug(achternaam))
+    def bewindspersoon(self, achternaam: str, initialen: str | None = None) -> URIRef:
+        """Provisional: by surname as printed (and initials where a zaak gives
+        them, so that two ministers of one surname stay apart); the link stage
+        renames it to the person's IRI (``bewindspersoon_key``)."""
+        return self._local("bewindspersoon", slug(achternaam) + (f"-{slug(initialen)}" if initialen else ""))
 
     def fractie(self, naam: str) -> URIRef:
         return self._local("fractie", slug(naam))
@@ -92,6 +126,10 @@ class IriMinter:
 
     def ministerie(self, portefeuille: str) -> URIRef:
         return self._local("ministerie", slug(portefeuille))
+
+    def afwijking(self, identifier: str, veld: str) -> URIRef:
+        """A disagreement of a publication with the Tweede Kamer's zaak on one field (kg.link.zaken)."""
+        return self._local("afwijking", f"{identifier}-{slug(veld)}")
 
     def koppeling(self, van: str, naar: str) -> URIRef:
         """The link between two publications of the same questions (kg.link.followup):

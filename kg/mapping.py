@@ -11,9 +11,14 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.iris import IriMinter
+from kg.iris import IriMinter, display_surname, kamerlid_provisional_key
 from kg.model import CitationSoort, DocumentSoort, Kamer, Location, Office, Publication
-from kg.vocab import KV, PREFIXES, RDF, RDFS, XSD
+from kg.vocab import KV, PREFIXES, PROV, RDF, RDFS, XSD
+
+# The Tweede Kamer's open data (OData v4), whose Zaak entities a structured
+# publication is made from.
+TK_ODATA = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
+TK_OPEN_DATA = "https://opendata.tweedekamer.nl/"
 
 Triple = tuple[Node, Node, Node]
 
@@ -92,19 +97,48 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
 
     askers = []
     for person in pub.vragenstellers:
-        k = iris.kamerlid(person.achternaam, person.fractie)
+        # A provisional node per printed name; the link stage renames it to
+        # the person's stable IRI. The party as printed is a membership of
+        # this member (kv:Lidmaatschap), not a property of the person, so that
+        # a member who changed party has one node, one label and a party per
+        # membership with its dates.
+        key = kamerlid_provisional_key(person.achternaam, person.fractie, person.voornaam)
+        k = iris.kamerlid_key(key)
+        surname = display_surname(person.achternaam)
         askers.append(k)
         yield doc, KV.gesteldDoor, k
         yield k, RDF.type, KV.Kamerlid
-        yield k, KV.achternaam, _str(person.achternaam)
+        yield k, KV.achternaam, _str(surname)
         if person.voornaam:
             yield k, KV.voornaam, _str(person.voornaam)
-        yield k, RDFS.label, _str(f"{person.achternaam} ({person.fractie})" if person.fractie else person.achternaam)
+        yield k, RDFS.label, _str(surname)
+        if person.tk_persoon_id:
+            yield k, KV.tkPersoonId, _str(person.tk_persoon_id)
+        if person.medeindiener:
+            yield doc, KV.medeIngediendDoor, k
         if person.fractie:
             f = iris.fractie(person.fractie)
-            yield k, KV.fractie, f
+            ms = iris.lidmaatschap(key, person.fractie)
+            # Typed kv:Lidmaatschap by the link stage, which adds the dates
+            # seen across the build.
+            yield k, KV.lidmaatschap, ms
+            yield ms, KV.lidVan, f
             yield f, RDF.type, KV.Fractie
             yield f, RDFS.label, _str(person.fractie)
+    for person in pub.gericht_aan_personen:
+        # Addressed to a person (a zaak's GerichtAan); the office at that
+        # date is added by the link stage where the terms of office give it.
+        b = iris.bewindspersoon(person.achternaam, person.initialen)
+        surname = display_surname(person.achternaam)
+        yield doc, KV.gerichtAanPersoon, b
+        yield b, RDF.type, KV.Bewindspersoon
+        yield b, KV.achternaam, _str(surname)
+        yield b, RDFS.label, _str(surname)
+    if pub.tk_zaak_id:
+        zaak = URIRef(f"{TK_ODATA}Zaak({pub.tk_zaak_id})")
+        yield doc, KV.tkZaak, zaak
+        yield doc, PROV.wasDerivedFrom, zaak
+        yield doc, PROV.hadPrimarySource, URIRef(TK_OPEN_DATA)
     for office in pub.gericht_aan:
         a = iris.ambt(office.label)
         yield doc, KV.gerichtAan, a
@@ -117,8 +151,9 @@ def publication_triples(pub: Publication, iris: IriMinter) -> Iterator[Triple]:
         answerers.append(b)
         yield doc, signed, b
         yield b, RDF.type, KV.Bewindspersoon
-        yield b, KV.achternaam, _str(person.achternaam)
-        yield b, RDFS.label, _str(f"{person.office.titel} {person.achternaam}" if person.office else person.achternaam)
+        surname = display_surname(person.achternaam)
+        yield b, KV.achternaam, _str(surname)
+        yield b, RDFS.label, _str(f"{person.office.titel} {surname}" if person.office else surname)
         if person.office:
             a = iris.ambt(person.office.label)
             yield b, KV.functie, a

@@ -105,6 +105,11 @@ class Person:
     fractie: str | None = None  # party as printed ("GroenLinks-PvdA")
     voornaam: str | None = None  # first name or initials where printed
     printed: str = ""  # the name as it stood in the text, for the report
+    # From a structured source (a zaak's actors): the initials and the
+    # Tweede Kamer's Persoon id where it gives them; a co-asker (Medeindiener).
+    initialen: str | None = None
+    tk_persoon_id: str | None = None
+    medeindiener: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class Bewindspersoon:
     achternaam: str
     office: Office | None = None
     printed: str = ""
+    initialen: str | None = None  # from a structured source
+    tk_persoon_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -219,3 +226,9 @@ class Publication:
     # Text cut short: facts after the cut are unknown, not absent.
     truncated: bool = False
     warnings: tuple[str, ...] = field(default=())
+    # A structured source (the Tweede Kamer's zaak records) names the persons
+    # the questions were addressed to, not their offices.
+    gericht_aan_personen: tuple[Bewindspersoon, ...] = ()
+    # The Tweede Kamer's Zaak a structured publication was made from: its GUID
+    # (the OData entity Zaak(<Id>)); None for a parsed publication.
+    tk_zaak_id: str | None = None

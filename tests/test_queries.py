@@ -110,6 +110,10 @@ id:v-106-1 a kv:Vraag ; kv:nummer 1 ; kv:tekst "Waarom duurt het zo lang?"@nl .
 id:a-106-1 a kv:Antwoord ; kv:volgnummer 1 ; kv:beantwoordt id:v-106-1 ; kv:tekst "Zie Kamerstuk 1, nr. 1."@nl .
 id:r-4 a kv:Verwijzing ; kv:bron id:a-106-1 ; kv:doel ob:kst-1-1 ; kv:citaat "Kamerstuk 1, nr. 1" .
 
+ob:ah-tk-20232024-106 kv:gerichtAanPersoon id:bw-2 .
+id:afw-106 a kv:Afwijking ; kv:afwijkingVan ob:ah-tk-20232024-106 ; kv:afwijkingMet ob:kv-tk-2024Z00001 ;
+    kv:afwijkingsveld "ingezonden" ; kv:gedrukt "2024-01-05" ; kv:volgensTweedeKamer "2024-01-04" .
+
 ob:ah-tk-20232024-107 a kv:Document ; kv:identificatie "ah-tk-20232024-107" ; kv:bronbestand "107.txt" ;
     kv:vergaderjaar "2023-2024" ; kv:antwoordtermijnDagen 30 ; kv:termijnOverschreden true ;
     kv:gerichtAan id:ambt-min-jv, id:ambt-min-vws ; kv:gesteldDoor id:lid-2 ;

@@ -6,8 +6,8 @@ citation names a publication that exists (or not), questions published
 before their answer meet that answer, follow-up chains form.
 
 Each linker is a module in ``LINKERS`` with a function
-``link(publications, iris) -> LinkOutput``. Linkers read the parsed model
-(not the graph), so they are plain functions over dataclasses; what they add
+``link(records, iris) -> LinkOutput``. Linkers read compact link records
+(kg.link.record; not the graph), so they are plain functions over dataclasses; what they add
 is triples, IRI renames and a section of the build report. ``link`` runs
 them in order and merges their outputs; build applies them.
 """
@@ -28,6 +28,7 @@ LINKERS: tuple[tuple[str, str], ...] = (
     ("people", "kg.link.people"),
     ("registry", "kg.link.registry"),
     ("followup", "kg.link.followup"),
+    ("zaken", "kg.link.zaken"),
 )
 
 # Key of LinkOutput.triples for triples that belong to no one publication
@@ -55,23 +56,27 @@ class LinkOutput:
 
 
 def record_of(pub: Publication) -> Any:
-    """What the link stage keeps of one publication.
+    """What the link stage keeps of one publication: a ``kg.link.record.LinkRecord``.
 
-    The build calls this in its worker processes and keeps (and caches) only
-    the result, never the whole Publication, so that memory does not grow
-    with the text of the archive. The result must pickle, and ``link`` takes
-    a sequence of them. Today it is the publication itself; a compact record
-    (people, offices, dates, citation targets, zaak number) replaces it.
+    The build calls this in its worker processes and keeps (and caches, with
+    ``LinkRecord.to_json``/``from_json``) only the result, never the whole
+    Publication, so that memory does not grow with the text of the archive.
     """
-    return pub
+    from kg.link.record import record_of as _record_of
+
+    return _record_of(pub)
 
 
-def link(publications: Sequence[Publication], iris: IriMinter) -> tuple[LinkOutput, dict[str, Any]]:
-    """Run every linker; return the merged output and the report sections."""
+def link(publications: Sequence[Any], iris: IriMinter) -> tuple[LinkOutput, dict[str, Any]]:
+    """Run every linker over the records (Publications are turned into
+    records first); return the merged output and the report sections."""
+    from kg.link.record import records
+
+    recs = records(publications)
     merged = LinkOutput()
     sections: dict[str, Any] = {}
     for name, module_name in LINKERS:
-        out: LinkOutput = importlib.import_module(module_name).link(publications, iris)
+        out: LinkOutput = importlib.import_module(module_name).link(recs, iris)
         for key, triples in out.triples.items():
             merged.add(key, *triples)
         # A later linker's rename of an already renamed node follows the chain.
@@ -88,4 +93,15 @@ def link(publications: Sequence[Publication], iris: IriMinter) -> tuple[LinkOutp
             seen.add(target)
             target = merged.renames[target]
         merged.renames[old] = target
+    # A linker may name a node by the provisional IRI another one renames
+    # (the askers a Word answer takes from its zaak): its triples follow the
+    # renames, except an owl:sameAs from an old IRI, which must stay the old one.
+    renames = merged.renames
+    if renames:
+        from kg.vocab import OWL
+
+        for key, triples in merged.triples.items():
+            merged.triples[key] = [
+                (s if p == OWL.sameAs else renames.get(s, s), p, renames.get(o, o)) for s, p, o in triples
+            ]
     return merged, sections

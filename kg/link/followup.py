@@ -41,7 +41,10 @@ from typing import Any
 
 from kg.iris import IriMinter, slug
 from kg.link import LinkOutput
-from kg.model import CitationSoort, DocumentSoort, Kamer, Publication
+from kg.link.record import LinkRecord, records
+from kg.model import CitationSoort, DocumentSoort
+
+Publication = LinkRecord  # the linkers read link records
 
 TERM_DAYS = 21  # Reglement van Orde: answers within three weeks
 TERM_AFTER_NOTICE_DAYS = 42  # six weeks once a delay notice was sent
@@ -87,7 +90,7 @@ def fold(text: str) -> str:
 
 
 def _askers(pub: Publication) -> frozenset[str]:
-    return frozenset(slug(p.achternaam).replace("-", "") for p in pub.vragenstellers)
+    return frozenset(slug(p.achternaam).replace("-", "") for p in pub.askers)
 
 
 def subject_similarity(a: str, b: str) -> float:
@@ -178,12 +181,12 @@ def questions_zaak(pub: Publication) -> str | None:
     m = _ZAAK.match(pub.identifier)
     if m:
         return m.group(1)
-    if pub.soort in (DocumentSoort.MEDEDELING, DocumentSoort.UITSTELBRIEF):
+    if pub.is_notice:
         # The notice paragraph names the questions it delays by their zaak number.
         cited = {
             m.group(1)
             for c in pub.citations
-            if c.soort == CitationSoort.TOELICHTING and (m := _ZAAK.match(c.identifier))
+            if c.soort == CitationSoort.TOELICHTING.value and (m := _ZAAK.match(c.identifier))
         }
         if len(cited) == 1:
             return cited.pop()
@@ -191,11 +194,11 @@ def questions_zaak(pub: Publication) -> str | None:
 
 
 def _questions_identifier(pub: Publication, zaak: str) -> str:
-    return f"kv-{'ek' if pub.kamer == Kamer.EERSTE_KAMER else 'tk'}-{zaak}"
+    return f"kv-{'ek' if pub.eerste_kamer else 'tk'}-{zaak}"
 
 
 def _is_notice(pub: Publication) -> bool:
-    return pub.soort in (DocumentSoort.MEDEDELING, DocumentSoort.UITSTELBRIEF)
+    return pub.is_notice
 
 
 # ---------------------------------------------------------------- the linker
@@ -205,8 +208,9 @@ def link(publications: Sequence[Publication], iris: IriMinter) -> LinkOutput:
     """Link questions, answers and delay notices; compute answer times."""
     from kg.link.registry import Status, default_registry
 
-    questions = [p for p in publications if p.soort == DocumentSoort.VRAGEN]
-    answers = [p for p in publications if p.soort == DocumentSoort.ANTWOORD]
+    publications = records(publications)
+    questions = [p for p in publications if p.soort == DocumentSoort.VRAGEN.value]
+    answers = [p for p in publications if p.soort == DocumentSoort.ANTWOORD.value]
     notices = [p for p in publications if _is_notice(p)]
     by_id = {p.identifier: p for p in publications}
     questions_by_zaak: dict[str, list[Publication]] = defaultdict(list)
@@ -347,14 +351,14 @@ def _emit_times(
         source = "own"
         if submitted is None and pid in questions_of and questions_of[pid] in by_id:
             submitted, source = by_id[questions_of[pid]].ingezonden, questions_of[pid]
-        if not (submitted and pub.ontvangen) or pub.soort not in (DocumentSoort.ANTWOORD, DocumentSoort.MEDEDELING, DocumentSoort.UITSTELBRIEF):
+        if not (submitted and pub.ontvangen) or pub.soort not in (DocumentSoort.ANTWOORD.value, DocumentSoort.MEDEDELING.value, DocumentSoort.UITSTELBRIEF.value):
             continue
         days = (pub.ontvangen - submitted).days
         doc = iris.publication(pid)
         if days < 0:
             out.warn(pid, f"received ({pub.ontvangen.isoformat()}) before the questions were submitted ({submitted.isoformat()}): no answer time")
             continue
-        if pub.soort == DocumentSoort.ANTWOORD:
+        if pub.soort == DocumentSoort.ANTWOORD.value:
             notices = sorted(notice_for.get(pid, ()))
             term = TERM_AFTER_NOTICE_DAYS if notices else TERM_DAYS
             late = days > term
@@ -393,7 +397,7 @@ def _report(
     answered_in = sorted((ln for ln in links if ln.relatie == ANSWERED_IN), key=lambda ln: (ln.van, ln.naar))
     delays = sorted((ln for ln in links if ln.relatie == DELAYS), key=lambda ln: (ln.van, ln.naar))
     unanswered = sorted(
-        p.identifier for p in publications if p.soort == DocumentSoort.VRAGEN and p.identifier not in answer_of and not p.mondeling
+        p.identifier for p in publications if p.soort == DocumentSoort.VRAGEN.value and p.identifier not in answer_of and not p.mondeling
     )
     return {
         "counts": {

@@ -52,7 +52,6 @@ from typing import Any
 from kg.errors import RegistryError
 from kg.iris import IriMinter
 from kg.link import LinkOutput
-from kg.model import Publication
 
 DATA_FILE = "koop-parliamentary-ids.txt.xz"
 META_FILE = "registry.json"
@@ -384,14 +383,19 @@ _KIND_IRI = {
 }
 
 
-def cited_on(pub: Publication) -> dt.date | None:
+def cited_on(pub: Any) -> dt.date | None:
     """The date a publication cites as of: its answer (or notice), else its questions."""
     return pub.ontvangen or pub.ingezonden
 
 
-def link(publications: Sequence[Publication], iris: IriMinter, registry: Registry | None = None) -> LinkOutput:
-    """Check every citation of ``publications`` against the registry."""
+def link(publications: Sequence[Any], iris: IriMinter, registry: Registry | None = None) -> LinkOutput:
+    """Check every citation of ``publications`` (link records, or
+    Publications turned into records) against the registry."""
     from rdflib import Literal
+
+    from kg.link.record import records
+
+    publications = records(publications)
 
     from kg.vocab import KV, RDF
 
@@ -418,7 +422,7 @@ def link(publications: Sequence[Publication], iris: IriMinter, registry: Registr
                 out.add(pid, (r, KV.doelInRegister, Literal(status == Status.EXISTS)))
             else:
                 schemes_unknown[c.identifier.split("-")[0]] += 1
-            entry = {"file": str(pub.source_path), "identifier": pid, "citation": c.citaat, "target": c.identifier}
+            entry = {"file": pub.source, "identifier": pid, "citation": c.citaat, "target": c.identifier}
             if c.corrected_from:
                 counts["corrected_by_parser"] += 1
                 out.add(pid, (r, KV.correctiesoort, KV[_KIND_IRI[CorrectionKind.PARSER_YEAR]]))

@@ -45,7 +45,15 @@ _REGISTRY: dict[str, tuple[str, str]] = {
 # function takes the path and yields kg.model.Publication objects, many per
 # file; the build maps them without the parse stage. Compound suffixes
 # (".jsonl.xz") are matched before simple ones.
-_STRUCTURED: dict[str, tuple[str, str]] = {}
+_STRUCTURED: dict[str, tuple[str, str]] = {
+    # The Tweede Kamer's zaken (kg.read.zaken): JSON lines as shipped, and a
+    # page of the OData API saved as NAME.odata.json (a bare ".json" would
+    # also claim every other JSON file in an input folder, such as the
+    # corpus's gold annotations).
+    ".jsonl": ("kg.read.zaken", "read_jsonl"),
+    ".jsonl.xz": ("kg.read.zaken", "read_jsonl"),
+    ".odata.json": ("kg.read.zaken", "read_odata"),
+}
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(sorted(_REGISTRY))
 
