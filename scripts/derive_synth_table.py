@@ -15,9 +15,11 @@ Inputs (see ../shared/data/README.md):
 - openkamer/government.json.xz: the office a minister held on a date (up to 2019).
 
 Where the reference data does not say (members first elected after 2019,
-ministers of later cabinets) the table says so with an empty field, and the
-generator fills it deterministically (kg/synth/people.py): a member gets a
-party of their era, a minister a portfolio from the parser's lexicon.
+ministers of later cabinets): a member gets a party of the period of their
+first question, fixed per member by a hash of the name (assign_party); a
+minister's office comes from scripts/synth_ministers.csv, filled in by hand,
+and else is left empty for the generator to fill with a ministry of the
+parser's lexicon (kg/synth/table.py).
 
 Output: one xz-compressed TSV with three sections, each headed by a line
 "#people", "#offices", "#zaken":
@@ -109,7 +111,7 @@ class Names:
     def split(self, printed: str) -> tuple[str, str, str]:
         """(first name, surname, initials) of "Roepnaam [tussenvoegsel] Achternaam (Initialen)",
         "I.W. Opstelten" or "Hirsch Ballin (EMH)"."""
-        printed = re.sub(r"^\([^()]*\)\s*", "", printed.strip())  # "(Rik) Janssen": a nickname first
+        printed = re.sub(r"\s*\([^()]*\)\s*(?=[^\s(])", " ", printed).strip()  # "R.A. (Rik) Janssen": a nickname inside
         m = re.match(r"^(.*?)\s*(?:\(([^()]*)\))?\s*$", printed)
         name, initials = m.group(1).strip(), (m.group(2) or "").strip()
         lead = re.match(r"^((?:[A-Z][a-z]?\.)+)\s+(.*)$", name)

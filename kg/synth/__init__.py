@@ -100,6 +100,8 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
         (gold / f"{pub.identifier}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         by_layout[pub.layout] += 1
         edges.extend((pub.identifier, t) for t in record["verwijzingen"] if t in ids and t.startswith(("ah-", "kv-")))
+        if pub.zaak.pubs and pub.zaak.pubs[0] is not pub:
+            edges.append((pub.identifier, pub.zaak.pubs[0].identifier))  # questions, notice and answer of one zaak
     chains = chain_lengths(ids, edges)
     seconds = time.perf_counter() - start
     summary = {
@@ -117,7 +119,8 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
 def chain_lengths(ids: set[str], edges: list[tuple[str, str]]) -> dict[int, int]:
     """Chain length -> number of chains, a chain being the publications joined
     by citations of earlier Aanhangsel or question publications of the set
-    (publications citing none of them are chains of one)."""
+    and by answering or delaying the same questions (publications joined to
+    none are chains of one)."""
     parent = {i: i for i in ids}
 
     def find(x: str) -> str:

@@ -137,13 +137,13 @@ class Planner:
         options = self.by_kind[kind]
         return self.rng.choices([lay.name for lay in options], weights=[lay.weight for lay in options])[0]
 
-    def _publications(self, zaak: Zaak, need_kv: bool) -> None:
+    def _publications(self, zaak: Zaak, room: int) -> None:
         rng = self.rng
         kinds = [k for k in KINDS if self.by_kind[k] and rng.random() < self.p_kind[k]]
-        if need_kv and "vragen" not in kinds and self.by_kind["vragen"]:
-            kinds.insert(0, "vragen")
         if not kinds:
             kinds = [max(KINDS, key=lambda k: self.p_kind[k])]
+        while len(kinds) > max(1, room):
+            kinds.pop(0)  # keep the answer, the publication a follow-up cites
         notice: Pub | None = None
         for kind in kinds:
             if kind == "vragen":
@@ -166,8 +166,11 @@ class Planner:
             self.pubs.append(pub)
 
     def _thread_length(self, first: bool) -> int:
+        """How many publications a thread should hold: most one zaak's, some
+        2-4, a few 5-15 (the first thread of a set of some size is long,
+        so that every such set shows one)."""
         if first and self.n >= 40:
-            return self.rng.randint(5, 15)  # every set of some size shows a long chain
+            return self.rng.randint(5, 15)
         r = self.rng.random()
         if r < 0.86:
             return 1
@@ -176,6 +179,8 @@ class Planner:
         return self.rng.randint(5, 15)
 
     def _thread_rows(self, length: int) -> list[int]:
+        """One member's zaken in date order, from a random one on: the rows a
+        thread of follow-up questions is made of."""
         zaken = self.table.zaken
         for _ in range(50):
             start = self.rng.randrange(len(zaken))
@@ -194,26 +199,34 @@ class Planner:
             length = self._thread_length(first)
             first = False
             previous: Zaak | None = None
+            count = 0
             for row_index in self._thread_rows(length):
-                if len(self.pubs) >= self.n:
+                if len(self.pubs) >= self.n or count >= length:
                     break
                 target = self._target(previous) if previous is not None else None
                 zaak = self._zaak(row_index, target.date if target is not None else None)
                 if target is not None:
                     zaak.follows = target
                     zaak.follow_scheme = self._scheme(target)
-                self._publications(zaak, need_kv=False)
+                before = len(self.pubs)
+                # A zaak alone publishes all it has (its questions, notice and
+                # answer); in a longer thread the last zaak only what still fits.
+                self._publications(zaak, room=3 if length == 1 else length - count)
+                count += len(self.pubs) - before
                 self.zaken.append(zaak)
                 previous = zaak
         del self.pubs[self.n :]
+        for zaak in self.zaken:
+            zaak.pubs = [p for p in zaak.pubs if p.order < self.n]
         self._number()
         return self.pubs
 
     def _target(self, previous: Zaak) -> Pub | None:
-        """The publication of the previous zaak a follow-up cites: its answer
-        when there is one, else its notice or question publication."""
+        """The publication of the previous zaak a follow-up cites: mostly its
+        answer when there is one, else its notice or question publication."""
         kept = [p for p in previous.pubs if p.order < self.n]
-        for kind in ("antwoord", "mededeling", "vragen"):
+        order = ("antwoord", "mededeling", "vragen") if self.rng.random() < 0.8 else ("vragen", "antwoord", "mededeling")
+        for kind in order:
             for p in kept:
                 if p.kind == kind:
                     return p
