@@ -21,6 +21,11 @@ minister's office comes from scripts/synth_ministers.csv, filled in by hand,
 and else is left empty for the generator to fill with a ministry of the
 parser's lexicon (kg/synth/table.py).
 
+Also koop-parliamentary-ids.txt.xz (the official identifiers): a sample of
+real Kamerstukken and Handelingen items goes to kg/synth/data/citable.txt.xz,
+so that the context citations of generated publications name publications
+that exist.
+
 Output: one xz-compressed TSV with three sections, each headed by a line
 "#people", "#offices", "#zaken":
 - people: id, surname as printed at the start of a name ("Van der Lee"),
@@ -62,6 +67,16 @@ ERA_PARTIES = (
     ("2023-12-06", "PVV GroenLinks-PvdA VVD NSC D66 BBB CDA SP DENK PvdD ChristenUnie SGP FvD Volt JA21"),
 )
 POSITION_TITLE = {"MIN": "Minister", "MWP": "Minister", "SOS": "Staatssecretaris", "PMI": "Minister-president", "DPM": "Minister"}
+
+
+# A subject that cites a publication ("(Kamerstuk 32813, nr. 397)", "(2018Z02462)",
+# "Aanhangsel Handelingen II, 2009-2010, nr. 276"): the generated publication
+# would cite it too, and its truth would need that citation read by hand.
+# Such zaken (43 of 42,994) are left out of the table.
+CITES = re.compile(
+    r"(?i)\b(?:kamerstuk|aanhangsel|handelingen\s+(?:I|II)\b|stcrt|staatscourant|staatsblad|stb\.|hand\.)"
+    r"|\d{4}\s?Z\s?\d{5}|\d{2}\s?\d{3}(?:\s+[IVXLA-Z]+)?,?\s*(?:nr|nummer)\.?\s*\d|\bnr\.\s*\d"
+)
 
 
 def fold(text: str) -> str:
@@ -192,6 +207,20 @@ def load_offices(shared: Path, portfolios: dict[str, str]):
     return out
 
 
+def write_citable(shared: Path, out_dir: Path, every: int = 8) -> None:
+    """A sample of the real Kamerstukken (five-digit dossiers) and Handelingen
+    items of the official identifier list, for the generator's context
+    citations: every ``every``-th one, so that the file stays small."""
+    with lzma.open(shared / "koop-parliamentary-ids.txt.xz", "rt", encoding="utf-8") as fh:
+        ids = [ln.strip() for ln in fh]
+    kst = [i for i in ids if re.fullmatch(r"kst-(\d{5})(?:-(?:[IVXL]+|[A-Z]|\d{2}))?-\d+", i) and int(i[4:9]) >= 19000]
+    h = [i for i in ids if re.fullmatch(r"h-tk-\d{8}-\d+-\d+", i)]
+    sample = kst[::every] + h[::every]
+    target = out_dir / "citable.txt.xz"
+    target.write_bytes(lzma.compress(("\n".join(sample) + "\n").encode("utf-8"), preset=9 | lzma.PRESET_EXTREME))
+    print(f"{target}: {len(kst[::every])} Kamerstukken and {len(h[::every])} Handelingen items, {target.stat().st_size} bytes")
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
@@ -212,6 +241,7 @@ def main(argv: list[str]) -> int:
     offices: dict[tuple[str, str, str], int] = {}
     zaken_rows: list[str] = []
     unknown_party = 0
+    cited = 0
     assigned: dict[tuple[str, str], str] = {}
     unknown_office = Counter()
     for z in read_jsonl_xz(shared / "tk" / "tk-zaken-schriftelijke-vragen.jsonl.xz"):
@@ -238,6 +268,9 @@ def main(argv: list[str]) -> int:
             key = (cap(surname), titel, portfolio)
             off_ids.append(offices.setdefault(key, len(offices)))
         subject = re.sub(r"\s+", " ", z["Onderwerp"]).strip()
+        if CITES.search(subject):
+            cited += 1
+            continue
         zaken_rows.append("\t".join([z["Nummer"], date, ",".join(map(str, dict.fromkeys(ask_ids))), ",".join(map(str, dict.fromkeys(off_ids))), subject]))
 
     buf = io.StringIO()
@@ -252,9 +285,11 @@ def main(argv: list[str]) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "zaken.tsv.xz"
     target.write_bytes(lzma.compress(buf.getvalue().encode("utf-8"), preset=9 | lzma.PRESET_EXTREME))
+    print(f"left out {cited} zaken whose subject cites a publication")
     print(f"{target}: {len(zaken_rows)} zaken, {len(people)} askers ({unknown_party} asker mentions without a known party), "
           f"{len(offices)} minister-offices ({sum(unknown_office.values())} mentions without a known office), "
           f"{target.stat().st_size} bytes")
+    write_citable(shared, out_dir)
     print("ministers without a known office:", ", ".join(f"{k} ({v})" for k, v in unknown_office.most_common(60)))
     return 0
 

@@ -58,7 +58,7 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
     (kg.synth.layouts.VARIANTS); they are left out unless named."""
     import time
 
-    from kg.synth.compose import Composer, truth
+    from kg.synth.compose import NBSP, Composer, truth
     from kg.synth.layouts import RENDERERS, VARIANTS
     from kg.synth.plan import plan
 
@@ -73,7 +73,7 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
         raise UsageError(f"unknown variant {', '.join(bad)}; kg synth knows {', '.join(VARIANTS)}")
     chosen = frozenset(variants or ())
     start = time.perf_counter()
-    pubs = plan(n, seed, layouts)
+    pubs = plan(n, seed, layouts, chosen)
     composer = Composer(seed)
     docs, gold = out / "docs", out / "gold"
     gold.mkdir(parents=True, exist_ok=True)
@@ -95,9 +95,10 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
         if isinstance(rendered, bytes):
             path.write_bytes(rendered)
         else:
-            path.write_text(rendered, encoding="utf-8")
+            # No-break spaces held the typesetter's line breaks; the text has plain ones.
+            path.write_bytes(rendered.replace(NBSP, " ").encode("utf-8"))
         record = truth(content, path.relative_to(out).as_posix(), pub.layout, seed)
-        (gold / f"{pub.identifier}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (gold / f"{pub.identifier}.json").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
         by_layout[pub.layout] += 1
         edges.extend((pub.identifier, t) for t in record["verwijzingen"] if t in ids and t.startswith(("ah-", "kv-")))
         if pub.zaak.pubs and pub.zaak.pubs[0] is not pub:

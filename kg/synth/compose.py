@@ -158,21 +158,20 @@ def ah_citation(target: Pub, form: str) -> str:
 @lru_cache(maxsize=1)
 def _registry() -> tuple[list[tuple[int, str, str, str]], dict[str, list[tuple[str, str]]]]:
     """Real Kamerstukken (dossier, chapter, number) and Handelingen items per
-    vergaderjaar from the official identifier list kg ships
-    (kg/link/data/koop-parliamentary-ids.txt.xz), so that context citations
-    name publications that exist."""
+    vergaderjaar (kg/synth/data/citable.txt.xz, a sample of the official
+    identifier list), so that context citations name publications that exist."""
     import lzma
-    from importlib import resources
 
-    data = lzma.decompress(resources.files("kg.link").joinpath("data", "koop-parliamentary-ids.txt.xz").read_bytes()).decode()
-    kst = [
-        (int(m.group(1)), m.group(1), m.group(2) or "", m.group(3))
-        for m in re.finditer(r"(?m)^kst-(\d{5})(?:-([IVXL]+|[A-Z]|\d{2}))?-(\d+)$", data)
-        if int(m.group(1)) >= 19000
-    ]
+    from kg.synth.table import _data
+
+    kst: list[tuple[int, str, str, str]] = []
     h: dict[str, list[tuple[str, str]]] = {}
-    for m in re.finditer(r"(?m)^h-tk-(\d{8})-(\d+)-(\d+)$", data):
-        h.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
+    for ident in lzma.decompress(_data("citable.txt.xz")).decode("ascii").split():
+        parts = ident.split("-")
+        if parts[0] == "kst":
+            kst.append((int(parts[1]), parts[1], parts[2] if len(parts) == 4 else "", parts[-1]))
+        else:
+            h.setdefault(parts[2], []).append((parts[3], parts[4]))
     return kst, h
 
 

@@ -32,6 +32,8 @@ VARIANTS: dict[str, str] = {
     "('aande Ministers', 'Ministervan', 'overhet bericht'), as in the body text",
     "flat-short": "flattened text shorter than 1,500 characters (a one-page answer); "
     "otherwise such a publication is written as PDF text",
+    "subject-headwords": "real subjects that hold words of the header's grammar "
+    "('het antwoord van de minister op eerdere vragen ...', 'ingezonden')",
     "word-bare-notes": "a Word answer numbering its questions with bare numbers ('1') that also has "
     "typed footnotes ('1)'); otherwise bare numbers are used only without footnotes",
 }
@@ -62,37 +64,58 @@ def _may_start(word: str) -> bool:
     return not (word[:1].isdigit() or word in _HEADING_WORDS or word.startswith(("ah-", "kv-", "’s-", "ISSN")))
 
 
+@lru_cache(maxsize=None)
+def _line_rx(width: int) -> re.Pattern[str]:
+    # A printed line: up to ``width`` characters ending where a space (not a
+    # no-break space) or the text ends.
+    return re.compile(r"(\S.{0,%d})(?: +|$)" % (width - 1))
+
+
+@lru_cache(maxsize=None)
+def _long_word_rx(width: int) -> re.Pattern[str]:
+    return re.compile(r"[^ ]{%d,}" % (width + 1))
+
+
 def wrap(text: str, width: int, rng: random.Random | None = None, hyphenate: float = 0.0) -> list[str]:
-    """Greedy wrap at ``width`` characters; no-break spaces hold; with
-    probability ``hyphenate`` a long lower-case word that does not fit is
-    split with a hyphen."""
-    words = text.split(" ")
-    lines: list[list[str]] = [[]]
-    length = 0
-    for w in words:
+    """Wrap at ``width`` characters; no-break spaces hold. A line never
+    starts with a heading word or a number (the word before it moves down).
+    With probability ``hyphenate`` per line break a long lower-case word at
+    the start of the next line is split with a hyphen, its first part
+    moving up."""
+    if _long_word_rx(width).search(text):
+        return _wrap_words(text, width)
+    lines = _line_rx(width).findall(text)
+    for i in range(1, len(lines)):
+        line = lines[i]
+        first = line.split(" ", 1)[0]
+        if not _may_start(first):
+            head, sep, moved = lines[i - 1].rpartition(" ")
+            if sep and _may_start(moved):
+                lines[i - 1] = head
+                lines[i] = moved + " " + line
+        elif hyphenate and rng is not None and _HYPHENABLE.match(first) and rng.random() < hyphenate:
+            room = width - len(lines[i - 1]) - 2
+            if room >= 4 and len(first) - room >= 4:
+                lines[i - 1] = lines[i - 1] + " " + first[:room] + "-"
+                lines[i] = first[room:] + line[len(first):]
+    return lines
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    """Word by word, for a text with a word longer than a line (a URL)."""
+    lines: list[str] = []
+    current = ""
+    for w in text.split(" "):
         if not w:
             continue
-        wl = len(w)
-        if length and length + 1 + wl > width:
-            cur = lines[-1]
-            if rng is not None and hyphenate and _HYPHENABLE.match(w) and rng.random() < hyphenate:
-                room = width - length - 2
-                if room >= 4 and wl - room >= 4:
-                    cur.append(w[:room] + "-")
-                    lines.append([w[room:]])
-                    length = wl - room
-                    continue
-            if not _may_start(w) and len(cur) > 1:
-                moved = cur.pop()
-                lines.append([moved, w])
-                length = len(moved) + 1 + wl
-                continue
-            lines.append([w])
-            length = wl
+        if current and len(current) + 1 + len(w) > width and _may_start(w):
+            lines.append(current)
+            current = w
         else:
-            lines[-1].append(w)
-            length += (1 if length else 0) + wl
-    return [" ".join(ws) for ws in lines if ws]
+            current = f"{current} {w}" if current else w
+    if current:
+        lines.append(current)
+    return lines
 
 
 def glue_lines(lines: list[str], rng: random.Random, p: float) -> list[str]:
@@ -172,9 +195,9 @@ class Page:
 def _marker_lines(line: str, rng: random.Random, own_line: float) -> tuple[list[str], list[int]]:
     """A printed line and the footnote numbers its markers carry. A marker is
     glued to its word ("?1") or stands on a line of its own below ("1 2")."""
-    numbers = [int(m) for m in _MARK_RE.findall(line)]
-    if not numbers:
+    if "\x01" not in line:
         return [line], []
+    numbers = [int(m) for m in _MARK_RE.findall(line)]
     if len(numbers) > 1 or rng.random() < own_line:
         return [_MARK_RE.sub("", line), " ".join(map(str, numbers))], numbers
     return [_MARK_RE.sub(lambda m: m.group(1), line)], numbers
@@ -207,8 +230,8 @@ def paginate(paras: list[Para], notes: list[str], rng: random.Random, *, width: 
             if room - need < 0 and pages[-1].lines:
                 pages.append(Page())
                 room = per_page
-            pages[-1].lines.extend(plain(x) for x in out)
-            pages[-1].notes.extend(plain(x) for x in note_lines)
+            pages[-1].lines.extend(out)
+            pages[-1].notes.extend(note_lines)
             room -= need
     return pages
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import lzma
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from kg.errors import KgError
-from kg.tables import csv_rows, package_rows
+from kg.tables import csv_rows
 
 
 class SynthDataError(KgError):
@@ -48,6 +49,9 @@ class Table:
     bewindspersonen: tuple[Bewindspersoon, ...]
     zaken: tuple[ZaakRow, ...]
     by_asker: dict[int, tuple[int, ...]]  # first asker -> zaak row indexes in date order
+    # Rows whose subject holds words of the header grammar ("het antwoord van
+    # de minister op ...", "ingezonden"): the "subject-headwords" variant.
+    headwords: frozenset[int]
 
 
 def _data(name: str) -> bytes:
@@ -60,7 +64,10 @@ def _data(name: str) -> bytes:
 @lru_cache(maxsize=1)
 def portfolios() -> dict[str, tuple[str, str]]:
     """Portfolio -> (voorzetsel, ministerie), from the parser's lexicon."""
-    return {r["portefeuille"]: (r["voorzetsel"], r["ministerie"]) for r in package_rows("kg.parse", "data", "portefeuilles.csv")}
+    # Read beside the parser rather than through kg.parse, whose import
+    # compiles the parser's grammar.
+    text = resources.files("kg").joinpath("parse", "data", "portefeuilles.csv").read_text(encoding="utf-8")
+    return {r["portefeuille"]: (r["voorzetsel"], r["ministerie"]) for r in csv_rows(text)}
 
 
 def _stable_pick(key: str, options: list[str]) -> str:
@@ -110,7 +117,11 @@ def table() -> Table:
     for i, z in enumerate(zaken):
         by_asker.setdefault(z.askers[0], []).append(i)
     ordered = {a: tuple(sorted(ix, key=lambda i: (zaken[i].ingezonden, i))) for a, ix in by_asker.items()}
-    return Table(tuple(askers), tuple(people), tuple(zaken), ordered)
+    headwords = frozenset(i for i, z in enumerate(zaken) if _HEADWORDS.search(z.onderwerp))
+    return Table(tuple(askers), tuple(people), tuple(zaken), ordered, headwords)
+
+
+_HEADWORDS = re.compile(r"(?i)\b(?:antwoord|mededeling)\s+van\b|\bingezonden\b")
 
 
 @lru_cache(maxsize=None)
