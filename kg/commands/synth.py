@@ -6,7 +6,7 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("n", type=int, help="how many publications to write")
+    parser.add_argument("n", type=int, nargs="?", help="how many publications to write")
     parser.add_argument("--seed", type=int, default=1, help="random seed: the same seed gives the same files (default: 1)")
     parser.add_argument("--out", type=Path, default=Path("synth"), help="output folder (default: synth/): docs/, gold/, synth.json")
     parser.add_argument("--layouts", nargs="+", default=None, metavar="LAYOUT",
@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.errors import UsageError
     from kg.synth import generate
     from kg.synth.layouts import VARIANTS
     from kg.synth.plan import layouts
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
         for name, text in VARIANTS.items():
             print(f"  {name:20} {text}")
         return 0
+    if args.n is None:
+        raise UsageError("give the number of publications to write (kg synth N)")
     result = generate(args.n, args.out, seed=args.seed, layouts=args.layouts, per_folder=args.per_folder,
                       variants=args.variants)
     longest = max(result.chains)
