@@ -144,15 +144,26 @@ def answerer_printed(b: Bewindspersoon, lower: bool = False) -> str:
 
 
 # ---------------------------------------------------------------- citations
-def ah_citation(target: Pub, form: str) -> str:
-    """An Aanhangsel citation in one of the printed forms of the corpus."""
+AH_FORMS = ("long", "long", "long", "short", "van-de", "glued", "hyphen", "abbreviated")
+
+
+def ah_citation(target: Pub, form: str, more: Pub | None = None) -> str:
+    """An Aanhangsel citation in one of the printed forms of the corpus;
+    with ``more`` (of the same vergaderjaar) the list form "nrs. 1268 en 1974"."""
     vj, nr = target.vergaderjaar, target.nummer
     y1, y2 = vj.split("-")
+    number = f"nr.{NBSP}{nr}" if more is None else f"nrs.{NBSP}{nr} en {more.nummer}"
     if form == "short":  # "Aanhangsel Handelingen II 2023/24, nr. 76"
-        return f"Aanhangsel Handelingen II {y1}/{y2[2:]}, nr.{NBSP}{nr}"
+        return f"Aanhangsel Handelingen II {y1}/{y2[2:]}, {number}"
+    if form == "abbreviated":  # "Aanh. Hand. II 2023/24, nr. 76"
+        return f"Aanh. Hand. II {y1}/{y2[2:]}, {number}"
     if form == "van-de":
-        return f"Aanhangsel van de Handelingen, vergaderjaar {dash_year(vj)}, nr.{NBSP}{nr}"
-    return f"Aanhangsel Handelingen, vergaderjaar {dash_year(vj)}, nr.{NBSP}{nr}"
+        return f"Aanhangsel van de Handelingen, vergaderjaar {dash_year(vj)}, {number}"
+    if form == "glued":  # "vergaderjaar 2024–2025,nr. 318": a space lost
+        return f"Aanhangsel Handelingen, vergaderjaar {dash_year(vj)},{number}"
+    if form == "hyphen":  # "2024-2025" as a Word file types it
+        return f"Aanhangsel Handelingen, vergaderjaar {vj}, {number}"
+    return f"Aanhangsel Handelingen, vergaderjaar {dash_year(vj)}, {number}"
 
 
 @lru_cache(maxsize=1)
@@ -196,11 +207,19 @@ def context_citation(rng: random.Random, date: dt.date) -> tuple[str, str]:
         ident = f"kst-{dossier}-{chapter + '-' if chapter else ''}{nr}"
         printed = dossier[:2] + NBSP + dossier[2:] + ((("-" if chapter.isdigit() else NBSP) + chapter) if chapter else "")
         style = rng.random()
-        if style < 0.55:
+        if style < 0.45:
             return f"Kamerstuk {printed}, nr.{NBSP}{nr}", ident
-        if style < 0.8:
+        if style < 0.65:
             return f"Kamerstukken II {_vj_short(year)}, {printed}, nr.{NBSP}{nr}", ident
-        return f"Kamerstukken II, {year - 1}–{year}, {printed}, nr.{NBSP}{nr}", ident
+        if style < 0.8:
+            return f"Kamerstukken II, {year - 1}–{year}, {printed}, nr.{NBSP}{nr}", ident
+        if style < 0.85:  # "Kamerstukken II 2023/2024"
+            return f"Kamerstukken II {year - 1}/{year}, {printed}, nr.{NBSP}{nr}", ident
+        if style < 0.9:  # "Kamerstuk 33529, nr. 1219": the dossier unspaced
+            return f"Kamerstuk {printed.replace(NBSP, '', 1)}, nr.{NBSP}{nr}", ident
+        if style < 0.95:  # "Kamerstuk, 28 828, nr. 70"
+            return f"Kamerstuk, {printed}, nr.{NBSP}{nr}", ident
+        return f"Bijlage bij Kamerstuk {printed}, nr.{NBSP}{nr}", ident
     if r < 0.87:
         vj = f"{year - 1}{year}"
         items = h.get(vj) or h.get(max(h))
@@ -264,8 +283,12 @@ class Composer:
                     c.cites.append(ident)
         follow = zaak.follows if zaak.follows is not None and zaak.follows.order < pub.order else None
         if follow is not None and zaak.follow_scheme.startswith("ah"):
-            form = {"ah-footnote": "long", "ah-footnote-short": "short", "ah-text": "van-de"}[zaak.follow_scheme]
-            printed = ah_citation(follow, form)
+            form = zr.choice(AH_FORMS)
+            # Two earlier answers of one year cited at once: "nrs. 1268 en 1974".
+            more = zaak.follows_too if zaak.follows_too is not None and zaak.follows_too.order < pub.order else None
+            printed = ah_citation(follow, form, more)
+            if more is not None:
+                c.cites.append(more.identifier)
             q = min(n, 2 if n >= 2 else 1)
             if zaak.follow_scheme == "ah-text":
                 qs[q - 1] = f"Herinnert u zich uw antwoorden op eerdere vragen over dit onderwerp ({printed})? " + qs[q - 1]
@@ -300,7 +323,7 @@ class Composer:
                     mede = ", mede namens " + addressees_printed(others[:1])
             c.answer_line = f"Antwoord van {answerer_printed(c.answerer)}{mede} (ontvangen {datum(pub.date)})."
             if pub.notice is not None and pub.notice.order < pub.order:
-                c.zie_ook = "Zie ook " + ah_citation(pub.notice, "long") + "."
+                c.zie_ook = "Zie ook " + ah_citation(pub.notice, pr.choice(("long", "long", "long", "glued"))) + "."
                 c.cites.append(pub.notice.identifier)
             if with_answers:
                 self._answers(c, n, pr, zaak)

@@ -50,6 +50,7 @@ class Zaak:
     key: str  # seeds the zaak's text, so that its publications print the same questions
     follows: Pub | None = None  # the earlier publication this zaak's questions cite
     follow_scheme: str = ""  # how they cite it: "ah-footnote", "ah-text", "kv-toelichting"
+    follows_too: Pub | None = None  # an answer before that one, cited with it ("nrs. 1268 en 1974")
     pubs: list[Pub] = field(default_factory=list)
 
 
@@ -212,6 +213,11 @@ class Planner:
                 if target is not None:
                     zaak.follows = target
                     zaak.follow_scheme = self._scheme(target)
+                    before_that = previous.follows if previous is not None else None
+                    if (zaak.follow_scheme.startswith("ah") and before_that is not None and before_that.kind == "antwoord"
+                            and target.kind == "antwoord" and before_that.vergaderjaar == target.vergaderjaar
+                            and self.rng.random() < 0.3):
+                        zaak.follows_too = before_that
                 before = len(self.pubs)
                 # A zaak alone publishes all it has (its questions, notice and
                 # answer); in a longer thread the last zaak only what still fits.
@@ -239,7 +245,7 @@ class Planner:
     def _scheme(self, target: Pub) -> str:
         if target.kind == "vragen":
             return "kv-toelichting"
-        return self.rng.choice(("ah-footnote", "ah-footnote", "ah-text", "ah-footnote-short"))
+        return self.rng.choice(("ah-footnote", "ah-footnote", "ah-text"))
 
     def _number(self) -> None:
         """Aanhangsel numbers per parliamentary year in the order received; a
