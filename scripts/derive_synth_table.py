@@ -33,7 +33,9 @@ Output: one xz-compressed TSV with three sections, each headed by a line
 - offices: id, surname, titel (Minister/Staatssecretaris/Minister-president),
   portfolio as the lexicon names it (empty when unknown);
 - zaken: zaak number, submission date, asker ids (first = indiener,
-  ","-separated), office ids, subject.
+  ","-separated), office ids, subject, and for a subject that cites
+  publications their identifiers ("|"-separated; "-" when it names none
+  that has an identifier).
 """
 from __future__ import annotations
 
@@ -71,8 +73,8 @@ POSITION_TITLE = {"MIN": "Minister", "MWP": "Minister", "SOS": "Staatssecretaris
 
 # A subject that cites a publication ("(Kamerstuk 32813, nr. 397)", "(2018Z02462)",
 # "Aanhangsel Handelingen II, 2009-2010, nr. 276"): the generated publication
-# would cite it too, and its truth would need that citation read by hand.
-# Such zaken (43 of 42,994) are left out of the table.
+# cites it too, so its truth needs that citation, read by hand in
+# synth_subject_citations.csv; a zaak flagged here but not read there is left out.
 CITES = re.compile(
     r"(?i)\b(?:kamerstuk|aanhangsel|handelingen\s+(?:I|II)\b|stcrt|staatscourant|staatsblad|stb\.|hand\.)"
     r"|\d{4}\s?Z\s?\d{5}|\d{2}\s?\d{3}(?:\s+[IVXLA-Z]+)?,?\s*(?:nr|nummer)\.?\s*\d|\bnr\.\s*\d"
@@ -233,6 +235,9 @@ def main(argv: list[str]) -> int:
     names = Names(shared)
     parties = load_parties(shared)
     offices_of = load_offices(shared, portfolios)
+    read = Path(__file__).resolve().with_name("synth_subject_citations.csv")
+    subject_cites = {r["nummer"]: r["verwijzingen"] for r in csv.DictReader(
+        ln for ln in read.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#"))}
     hand = Path(__file__).resolve().with_name("synth_ministers.csv")
     for r in csv.DictReader(ln for ln in hand.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")):
         offices_of.setdefault(fold(r["achternaam"]), []).append(("", "9999", r["titel"], r["portefeuille"]))
@@ -268,10 +273,13 @@ def main(argv: list[str]) -> int:
             key = (cap(surname), titel, portfolio)
             off_ids.append(offices.setdefault(key, len(offices)))
         subject = re.sub(r"\s+", " ", z["Onderwerp"]).strip()
+        cites = ""
         if CITES.search(subject):
-            cited += 1
-            continue
-        zaken_rows.append("\t".join([z["Nummer"], date, ",".join(map(str, dict.fromkeys(ask_ids))), ",".join(map(str, dict.fromkeys(off_ids))), subject]))
+            if z["Nummer"] not in subject_cites:
+                cited += 1
+                continue
+            cites = subject_cites[z["Nummer"]] or "-"
+        zaken_rows.append("\t".join([z["Nummer"], date, ",".join(map(str, dict.fromkeys(ask_ids))), ",".join(map(str, dict.fromkeys(off_ids))), subject, cites]))
 
     buf = io.StringIO()
     buf.write("#people\n")
@@ -285,7 +293,7 @@ def main(argv: list[str]) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "zaken.tsv.xz"
     target.write_bytes(lzma.compress(buf.getvalue().encode("utf-8"), preset=9 | lzma.PRESET_EXTREME))
-    print(f"left out {cited} zaken whose subject cites a publication")
+    print(f"left out {cited} zaken whose subject cites a publication not read in synth_subject_citations.csv")
     print(f"{target}: {len(zaken_rows)} zaken, {len(people)} askers ({unknown_party} asker mentions without a known party), "
           f"{len(offices)} minister-offices ({sum(unknown_office.values())} mentions without a known office), "
           f"{target.stat().st_size} bytes")

@@ -259,6 +259,8 @@ class Composer:
             f"Vragen van {askers_printed(zaak.askers, zr)} aan {addressees_printed(c.offices)} "
             f"over {onderwerp} (ingezonden {datum(zaak.ingezonden)})."
         )
+        # The subject is printed in the title (and often in question 1): what it cites, the publication cites.
+        c.cites.extend(zaak.onderwerp_cites)
         # Questions: the first about the subject, the rest from the bank.
         n = zr.choices(range(1, 16), weights=(2, 3, 5, 8, 9, 9, 8, 7, 6, 5, 4, 3, 3, 2, 2))[0]
         bank = _sentences("vraag")

@@ -34,6 +34,8 @@ VARIANTS: dict[str, str] = {
     "otherwise such a publication is written as PDF text",
     "subject-headwords": "real subjects that hold words of the header's grammar "
     "('het antwoord van de minister op eerdere vragen ...', 'ingezonden')",
+    "subject-citations": "real subjects that cite a publication ('De motie Alkaya, 31066, nr. 827', "
+    "'(Hand. Tk 2011-2012, Aanh. nr. 1146)'), their citations read by hand",
     "word-bare-notes": "a Word answer numbering its questions with bare numbers ('1') that also has "
     "typed footnotes ('1)'); otherwise bare numbers are used only without footnotes",
 }

@@ -52,6 +52,7 @@ class Zaak:
     follow_scheme: str = ""  # how they cite it: "ah-footnote", "ah-text", "kv-toelichting"
     follows_too: Pub | None = None  # an answer before that one, cited with it ("nrs. 1268 en 1974")
     pubs: list[Pub] = field(default_factory=list)
+    onderwerp_cites: tuple[str, ...] = ()  # what the subject itself cites
 
 
 @dataclass
@@ -95,7 +96,9 @@ class Planner:
     def __init__(self, n: int, seed: int, layout_names: list[str] | None = None, variants: frozenset[str] = frozenset()) -> None:
         self.n = n
         # Zaken whose subject trips the parser are drawn only when asked for.
-        self.skip = frozenset() if "subject-headwords" in variants else table().headwords
+        self.skip = (frozenset() if "subject-headwords" in variants else table().headwords) | (
+            frozenset() if "subject-citations" in variants else table().citing
+        )
         self.rng = random.Random(seed)
         self.table: Table = table()
         all_layouts = layouts()
@@ -134,7 +137,8 @@ class Planner:
         askers = tuple(_party_on(self.table.askers[i], date) for i in row.askers)
         people = tuple(self.table.bewindspersonen[i] for i in row.bewindspersonen)
         nummer = self._zaak_number(row.nummer if date.year == row.ingezonden.year else "", date)
-        return Zaak(nummer, date, askers, people, row.onderwerp, key=f"{nummer}/{row_index}")
+        return Zaak(nummer, date, askers, people, row.onderwerp, key=f"{nummer}/{row_index}",
+                    onderwerp_cites=row.onderwerp_cites or ())
 
     def _pick_layout(self, kind: str) -> str:
         options = self.by_kind[kind]

@@ -41,6 +41,9 @@ class ZaakRow:
     askers: tuple[int, ...]  # indexes into Table.askers; the first is the indiener
     bewindspersonen: tuple[int, ...]  # indexes into Table.bewindspersonen
     onderwerp: str
+    # Identifiers the subject itself cites (read by hand); None when the
+    # subject cites nothing. The "subject-citations" variant.
+    onderwerp_cites: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Table:
     # Rows whose subject holds words of the header grammar ("het antwoord van
     # de minister op ...", "ingezonden"): the "subject-headwords" variant.
     headwords: frozenset[int]
+    citing: frozenset[int]  # rows whose subject cites publications: the "subject-citations" variant
 
 
 def _data(name: str) -> bytes:
@@ -109,6 +113,7 @@ def table() -> Table:
                     tuple(int(x) for x in f[2].split(",") if x),
                     tuple(int(x) for x in f[3].split(",") if x),
                     f[4],
+                    None if len(f) < 6 or not f[5] else tuple(x for x in f[5].split("|") if x != "-"),
                 )
             )
     if not zaken:
@@ -117,8 +122,9 @@ def table() -> Table:
     for i, z in enumerate(zaken):
         by_asker.setdefault(z.askers[0], []).append(i)
     ordered = {a: tuple(sorted(ix, key=lambda i: (zaken[i].ingezonden, i))) for a, ix in by_asker.items()}
-    headwords = frozenset(i for i, z in enumerate(zaken) if _HEADWORDS.search(z.onderwerp))
-    return Table(tuple(askers), tuple(people), tuple(zaken), ordered, headwords)
+    headwords = frozenset(i for i, z in enumerate(zaken) if _HEADWORDS.search(z.onderwerp) and z.onderwerp_cites is None)
+    citing = frozenset(i for i, z in enumerate(zaken) if z.onderwerp_cites is not None)
+    return Table(tuple(askers), tuple(people), tuple(zaken), ordered, headwords, citing)
 
 
 _HEADWORDS = re.compile(r"(?i)\b(?:antwoord|mededeling)\s+van\b|\bingezonden\b")
