@@ -12,6 +12,7 @@ footnotes' and the headings' own), so the generator does not print one.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 import re
@@ -52,7 +53,7 @@ def environment():
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=lambda name: bool(name) and name.endswith(".xml.j2"),
+        autoescape=lambda name: bool(name) and name.endswith((".xml.j2", "html.j2")),
     )
 
 
@@ -399,6 +400,53 @@ def render_questions_word_text(c: Content, rng: random.Random, variants: frozens
     )
 
 
+# ------------------------------------------------------------------ HTML
+@dataclass
+class HtmlBlock:
+    kind: str  # vraag, antwoord, mededeling, toelichting
+    heading: str
+    paragraphs: list = field(default_factory=list)
+
+
+def _html(text: str):
+    """Escaped text with its footnote references as officielebekendmakingen marks them."""
+    from markupsafe import Markup, escape
+
+    out = []
+    pos = 0
+    for m in _MARK_RE.finditer(text):
+        out.append(escape(plain(text[pos : m.start()])))
+        n = m.group(1)
+        out.append(Markup(f'<sup><a class="nootnum supernote-click-n{n}" href="#n{n}">{n}</a></sup>'))
+        pos = m.end()
+    out.append(escape(plain(text[pos:])))
+    return Markup("").join(out)
+
+
+def render_html(c: Content, rng: random.Random, variants: frozenset[str] = frozenset()) -> str:
+    pub = c.pub
+    paras = question_answer_paras(c, rng, answers=pub.kind == "antwoord", group_style="combined" if rng.random() < 0.7 else "separate")
+    if c.mededeling:
+        paras += [Para("Mededeling", "heading"), Para(c.mededeling)]
+    if c.toelichting:
+        paras += [Para("Toelichting:", "heading"), Para(c.toelichting)]
+    blocks: list[HtmlBlock] = []
+    for para in paras:
+        if para.kind == "heading":
+            kind = para.text.split(" ", 1)[0].rstrip(":").lower()
+            blocks.append(HtmlBlock(kind, para.text))
+        else:
+            blocks[-1].paragraphs.append(_html(para.text))
+    published = pub.date + dt.timedelta(days=rng.randint(1, 14))
+    y1, y2 = pub.vergaderjaar.split("-")
+    return template("html.j2").render(
+        identifier=pub.identifier, vj_short=f"{y1}/{y2[2:]}", nummer=pub.nummer, vergaderjaar=pub.vergaderjaar,
+        published=published.strftime("%d-%m-%Y"), received=pub.date.strftime("%d-%m-%Y"),
+        title=_html(c.title), answer_line=_html(c.answer_line + (" " + c.zie_ook if c.zie_ook else "")),
+        blocks=blocks, notes=[_html(t) for t in c.footnotes],
+    )
+
+
 # ------------------------------------------------------------------ .docx
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -476,4 +524,5 @@ RENDERERS = {
     "questions-pdf-text": render_questions_pdf_text,
     "questions-word-text": render_questions_word_text,
     "notice-pdf-text": render_notice,
+    "html": render_html,
 }
