@@ -39,6 +39,19 @@ def test_same_seed_gives_the_same_bytes(tmp_path):
     assert a == b
 
 
+def test_same_bytes_from_another_process_with_another_hash_seed(tmp_path):
+    import os
+
+    generate(40, tmp_path / "here", seed=3)
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg.cli", "synth", "40", "--seed", "3", "--out", str(tmp_path / "there")],
+        capture_output=True, text=True, env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert _files(tmp_path / "here") == _files(tmp_path / "there")
+
+
 def test_another_seed_gives_other_publications(tmp_path):
     generate(40, tmp_path / "a", seed=3)
     generate(40, tmp_path / "b", seed=4)
