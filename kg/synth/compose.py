@@ -72,7 +72,7 @@ def onderwerp_printed(subject: str) -> str:
     """'Het bericht 'X'' -> 'het bericht «X»': the subject as the title prints it."""
     s = subject.strip().rstrip(".")
     first = s.split(" ", 1)[0]
-    if first in ("Het", "De", "Een", "Uw", "Berichten", "Het", "Signalen", "Uitspraken"):
+    if first in ("Het", "De", "Een", "Uw", "Berichten", "Signalen", "Uitspraken"):
         s = s[:1].lower() + s[1:]
     if s.count("'") == 2:
         a = s.index("'")

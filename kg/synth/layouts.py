@@ -311,14 +311,12 @@ def render_markdown(c: Content, rng: random.Random, variants: frozenset[str] = f
         numbers = [int(m) for m in _MARK_RE.findall(para.text)]
         text = "\n".join(lines)
         text = _MARK_RE.sub(lambda m: f"[{m.group(1)} ]" if spaced else f"[{m.group(1)}]", text)
-        if room - len(lines) < 0 and pages[-1].paragraphs:
+        # A heading is kept with the paragraph after it.
+        if (room - len(lines) < 0 or (para.kind == "heading" and room < 4)) and pages[-1].paragraphs:
             pages.append(Page())
             room = 44
         page = pages[-1]
-        if para.kind == "heading" and page.paragraphs and not page.paragraphs[-1].startswith(("Vraag", "Antwoord")):
-            page.paragraphs.append(plain(text))
-        else:
-            page.paragraphs.append(plain(text))
+        page.paragraphs.append(plain(text))
         for n in numbers:
             page.notes.append(plain("\n".join(wrap(f"{n} {c.footnotes[n - 1]}", 96))))
         room -= len(lines) + 1
@@ -327,7 +325,7 @@ def render_markdown(c: Content, rng: random.Random, variants: frozenset[str] = f
     for page in pages:
         merged: list[str] = []
         for p in page.paragraphs:
-            if merged and re.fullmatch(r"(?:Vraag|Antwoord) [\d ,ent/m]+", merged[-1]):
+            if merged and re.fullmatch(r"(?:Vraag|Antwoord) \d[\d ,a-z/]*", merged[-1]):
                 merged[-1] = merged[-1] + "\n" + p
             else:
                 merged.append(p)
