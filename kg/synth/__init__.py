@@ -19,6 +19,7 @@ The same N, seed and layouts give byte-identical files.
 from __future__ import annotations
 
 import json
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass
@@ -42,15 +43,6 @@ def layout_names() -> list[str]:
     return list(layouts())
 
 
-def file_name(pub) -> str:
-    from kg.synth.plan import layouts
-
-    suffix = layouts()[pub.layout].suffix
-    if pub.layout == "questions-word-text":
-        return pub.zaak.nummer + suffix  # the Word file is named after its zaak ("2024Z18891.docx-text.txt")
-    return pub.identifier + suffix
-
-
 def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = None, per_folder: int = 0,
              variants: list[str] | None = None) -> SynthResult:
     """Write ``n`` publications and their truth under ``out``. ``variants``
@@ -60,6 +52,7 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
 
     from kg.synth.compose import NBSP, Composer, truth
     from kg.synth.layouts import RENDERERS, VARIANTS
+    from kg.synth.plan import layouts as all_layouts
     from kg.synth.plan import plan
 
     known = layout_names()
@@ -78,31 +71,36 @@ def generate(n: int, out: Path, *, seed: int = 1, layouts: list[str] | None = No
     docs, gold = out / "docs", out / "gold"
     gold.mkdir(parents=True, exist_ok=True)
     docs.mkdir(parents=True, exist_ok=True)
-    made_dirs: set[Path] = {docs}
+    made_dirs: set[str] = {""}
+    out_dir = str(out)
     by_layout: Counter[str] = Counter()
     edges: list[tuple[str, str]] = []
     ids = {p.identifier for p in pubs}
+    suffixes = {name: lay.suffix for name, lay in all_layouts().items()}
+    docs_dir, gold_dir = str(docs), str(gold)
     for i, pub in enumerate(pubs):
-        folder = docs / f"{i // per_folder:04d}" if per_folder else docs
-        if folder not in made_dirs:
-            folder.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(folder)
-        name = file_name(pub)
+        # Plain strings rather than pathlib in this loop: it runs 100,000s of times.
+        sub = f"{i // per_folder:04d}" if per_folder else ""
+        if sub not in made_dirs:
+            os.makedirs(os.path.join(docs_dir, sub), exist_ok=True)
+            made_dirs.add(sub)
+        identifier = pub.identifier
         content = composer.compose(pub, with_answers=pub.kind == "antwoord")
-        rng = random.Random(f"{seed}:{pub.identifier}:{pub.layout}")
+        rng = random.Random(f"{seed}:{identifier}:{pub.layout}")
         rendered = RENDERERS[pub.layout](content, rng, chosen)
-        path = folder / name
-        if isinstance(rendered, bytes):
-            path.write_bytes(rendered)
-        else:
+        # (a renderer may write another layout than planned: a short flat text is written as PDF text)
+        name = (pub.zaak.nummer if pub.layout == "questions-word-text" else identifier) + suffixes[pub.layout]
+        relative = f"docs/{sub}/{name}" if sub else f"docs/{name}"
+        with open(os.path.join(out_dir, relative), "wb") as fh:
             # No-break spaces held the typesetter's line breaks; the text has plain ones.
-            path.write_bytes(rendered.replace(NBSP, " ").encode("utf-8"))
-        record = truth(content, path.relative_to(out).as_posix(), pub.layout, seed)
-        (gold / f"{pub.identifier}.json").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+            fh.write(rendered if isinstance(rendered, bytes) else rendered.replace(NBSP, " ").encode("utf-8"))
+        record = truth(content, relative, pub.layout, seed)
+        with open(os.path.join(gold_dir, identifier + ".json"), "wb") as fh:
+            fh.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
         by_layout[pub.layout] += 1
-        edges.extend((pub.identifier, t) for t in record["verwijzingen"] if t in ids and t.startswith(("ah-", "kv-")))
+        edges.extend((identifier, t) for t in record["verwijzingen"] if t in ids and t.startswith(("ah-", "kv-")))
         if pub.zaak.pubs and pub.zaak.pubs[0] is not pub:
-            edges.append((pub.identifier, pub.zaak.pubs[0].identifier))  # questions, notice and answer of one zaak
+            edges.append((identifier, pub.zaak.pubs[0].identifier))  # questions, notice and answer of one zaak
     chains = chain_lengths(ids, edges)
     seconds = time.perf_counter() - start
     summary = {

@@ -352,9 +352,11 @@ class Composer:
             q += size
         bank = _sentences("antwoord")
         for g in groups:
+            # Answers run longer than the questions: one to four paragraphs,
+            # a short "Ja." now and then (sizes as in the corpus, ~5 KB a publication).
             paras = []
-            for _ in range(1 if rng.random() < 0.6 else rng.randint(2, 3)):
-                paras.append(" ".join(rng.sample(bank, rng.randint(1, 3))))
+            for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
+                paras.append(" ".join(rng.sample(bank, rng.choice((1, 2, 3, 3, 4, 5)))))
             if rng.random() < 0.12:
                 printed, ident = context_citation(rng, c.pub.date)
                 if rng.random() < 0.5:

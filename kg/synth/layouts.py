@@ -223,6 +223,17 @@ def paginate(paras: list[Para], notes: list[str], rng: random.Random, *, width: 
             printed = wrap(para.text, width, rng, hyphenate)
             if glue and (header_glue or index >= 2):
                 printed = glue_lines(printed, rng, glue)
+        if "\x01" not in para.text:  # no footnote markers: whole runs of lines at once
+            i = 0
+            while i < len(printed):
+                if room <= 0 and pages[-1].lines:
+                    pages.append(Page())
+                    room = per_page
+                chunk = printed[i : i + max(room, 1)]
+                pages[-1].lines.extend(chunk)
+                room -= len(chunk)
+                i += len(chunk)
+            continue
         for line in printed:
             out, numbers = _marker_lines(line, rng, own_line)
             note_lines: list[str] = []
