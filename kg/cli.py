@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("kg.commands.query", "run a named SPARQL query (or a .rq file) against a build"),
     "serve": ("kg.commands.serve", "serve a build as a read-only SPARQL endpoint with a query page"),
     "push": ("kg.commands.push", "upload a build to a triple store, one named graph per publication"),
+    "synth": ("kg.commands.synth", "write N realistic generated publications and their truth (gold) for tests and benchmarks"),
 }
 
 
