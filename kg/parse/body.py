@@ -310,22 +310,24 @@ def paragraphs_as_questions(lines: list[str]) -> list[Block]:
     if numbered is not None:
         return numbered
     blocks: list[Block] = []
-    seen: set[str] = set()
+    previous = ""
     in_enumeration = False
     for text in paragraphs:
         key = _fold(text)
-        if key in seen:
-            continue  # printed twice by the extraction
+        # Printed twice by the extraction: the same paragraph right after
+        # itself. The same words further on are another question (members
+        # do ask "Wat was daarvan de uitkomst?" twice in one set).
+        if key == previous:
+            continue
+        previous = key
         item = _ENUMERATION_ITEM.match(text)
         if item and blocks and _continues_question(blocks[-1].lines[-1], item.group("rest"), in_enumeration):
             blocks[-1].lines.append(text)
-            seen.add(key)
             in_enumeration = True
             continue
         in_enumeration = False
         if "?" in text or _ASKS.search(text[:20]):
             blocks.append(Block("vraag", (len(blocks) + 1,), "", [text], inferred=True))
-            seen.add(key)
     return blocks
 
 
