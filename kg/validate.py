@@ -162,8 +162,19 @@ def _load_packaged(package: str, name: str) -> Graph:
 
 
 def load_shapes() -> Graph:
-    """A fresh copy of the packaged SHACL shapes."""
-    return _load_packaged("kg.shapes", SHAPES_FILE)
+    """A fresh copy of the packaged SHACL shapes, with blank nodes labelled
+    canonically: a path such as ``[ sh:inversePath kv:beantwoordt ]`` has the
+    same label in every process and run, so pySHACL's results (which keep the
+    label when they copy a path) from several workers merge into one report."""
+    from rdflib.compare import to_canonical_graph
+
+    g = _load_packaged("kg.shapes", SHAPES_FILE)
+    canonical = Graph()
+    for prefix, ns in g.namespace_manager.namespaces():
+        canonical.bind(prefix, ns, override=True)
+    for t in to_canonical_graph(g):
+        canonical.add(t)
+    return canonical
 
 
 def load_ontology() -> Graph:
@@ -292,12 +303,186 @@ def _merge_results(graphs: Iterable[Graph], conforms: bool) -> Graph:
     return merged
 
 
+# --------------------------------------------------------------------- the whole build
+
+
+Chunks = Iterable[tuple[str, str]]  # (publication identifier, N-Triples text)
+
+
+def validate_whole(publication_chunks: Chunks, shared_chunk: str) -> ValidationReport:
+    """The reference: every chunk into one rdflib graph, pySHACL over it
+    (``kg build --shacl pyshacl``). Memory grows with the build."""
+    data = Graph()
+    for _identifier, text in publication_chunks:
+        data.parse(data=text, format="nt")
+    if shared_chunk.strip():
+        data.parse(data=shared_chunk, format="nt")
+    return validate(data)
+
+
+def validate_partitioned(
+    publication_chunks: Chunks, shared_chunk: str, *, processes: int = 1, batch_size: int = 500
+) -> ValidationReport:
+    """pySHACL's results over the union of the chunks, computed per batch of
+    ``batch_size`` publications in ``processes`` workers (see
+    kg.validate_partitioned for why they are the same). ``publication_chunks``
+    may be a one-shot iterator; each publication's triples after the link
+    stage, with or without the triples it shares with others. Falls back to
+    :func:`validate_whole` when the shapes read further than the plan follows
+    or the data has blank nodes."""
+    from kg import validate_partitioned as vp
+
+    shapes = _default_shapes()
+    try:
+        plan = vp.analyse(shapes)
+    except vp.UnsupportedShapes:
+        plan = None
+    spool, pieces, publications = vp.spool_chunks(publication_chunks, shared_chunk)
+    try:
+        index = vp.build_index(spool, plan) if plan is not None else None
+        if plan is None or index is None:
+            return validate_whole(((spool.identifiers[k] or "", spool.text(k)) for k in range(len(spool))), "")
+        units = vp.make_units(spool, index, plan, vp.groups_of(pieces, publications, batch_size))
+        records: set[tuple[tuple[str, str], ...]] = set()
+        for part in vp.run_units(units, processes):
+            records.update(part)
+        results_graph = _results_graph(records, shapes)
+        data = _annotation_data(results_graph, spool)
+        violations = _sorted_unique(_read_results(results_graph, data))
+        return ValidationReport(_conforms(violations), violations, results_graph)
+    finally:
+        spool.close()
+
+
+def _results_graph(records: Iterable[tuple[tuple[str, str], ...]], shapes: Graph) -> Graph:
+    """One sh:ValidationReport as pySHACL writes it: a result per record, a
+    path copied once from the shapes graph however many results name it."""
+    lines = []
+    conforms = True
+    for i, pairs in enumerate(sorted(records)):
+        for p, o in pairs:
+            lines.append(f"_:r{i} {p} {o} .")
+            if p == SH.resultSeverity.n3() and o != SH.Info.n3() and o != SH.Warning.n3():
+                conforms = False
+        lines.append(f"_:report <{SH.result}> _:r{i} .")
+    lines.append(f"_:report <{RDF.type}> <{SH.ValidationReport}> .")
+    lines.append(f'_:report <{SH.conforms}> "{str(conforms).lower()}"^^<{XSD.boolean}> .')
+    g = Graph()
+    for prefix, ns in _PREFIXES.items():
+        g.bind(prefix, ns)
+    g.parse(data="\n".join(lines) + "\n", format="nt")
+    # Blank-node paths keep their labels from the (canonically labelled) shapes graph.
+    todo = [o for o in g.objects(None, SH.resultPath) if isinstance(o, BNode)]
+    done: set[BNode] = set()
+    while todo:
+        b = todo.pop()
+        if b in done:
+            continue
+        done.add(b)
+        for p, o in shapes.predicate_objects(b):
+            g.add((b, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return g
+
+
+def _annotation_data(results: Graph, spool: Any) -> Graph:
+    """The triples of the union that annotating the results reads (which
+    publication, source file and label a node has): the result nodes'
+    neighbourhood, read from the spool until the walk up to the documents
+    needs nothing more."""
+    from kg.validate_partitioned import split_line
+
+    data = Graph()
+    start: set[Node] = set()
+    for r in results.objects(None, SH.result):
+        for p in (SH.focusNode, SH.value):
+            n = results.value(r, p)
+            if isinstance(n, URIRef):
+                start.add(n)
+    mentioned = frozenset(p.n3() for p in _MENTIONED_BY)
+    loaded: set[str] = set()
+    need = {n.n3() for n in start}
+    while need - loaded:
+        fresh = need - loaded
+        lines = []
+        for k in range(len(spool)):
+            for line in spool.lines(k):
+                s, p, o = split_line(line)  # type: ignore[misc]
+                if s in fresh or (o in fresh and p in mentioned):
+                    lines.append(line)
+        if lines:
+            data.parse(data="\n".join(lines) + "\n", format="nt")
+        loaded |= fresh
+        visited: set[Node] = set()
+        for _ in _read_results(results, data, visited):
+            pass
+        need = {n.n3() for n in visited if isinstance(n, URIRef)} | need
+    return data
+
+
+def write_results(report: ValidationReport, path: Any) -> None:
+    """validation.ttl: the report's results graph with blank nodes labelled
+    from their content and the triples in sorted order, so the same results
+    give the same bytes on every run, however they were computed."""
+    from pathlib import Path
+
+    Path(path).write_text(results_text(report.results_graph), encoding="utf-8")
+
+
+def results_text(results: Graph) -> str:
+    """Deterministic Turtle of a results graph (see :func:`write_results`)."""
+    labels = _canonical_labels(results)
+
+    def n3(term: Node) -> str:
+        if isinstance(term, BNode):
+            return "_:" + labels[term]
+        if isinstance(term, URIRef):
+            return _qname(term) if _qname(term) != f"<{term}>" else term.n3()
+        return term.n3(_namespace_manager())
+
+    triples = sorted(f"{n3(s)} {n3(p) if p != RDF.type else 'a'} {n3(o)} ." for s, p, o in results)
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(_PREFIXES.items()))
+    return header + "\n" + "\n".join(triples) + "\n"
+
+
+def _canonical_labels(g: Graph) -> dict[BNode, str]:
+    """A label per blank node from what it says and what points to it
+    (colour refinement), numbered in label order when nodes still tie; ties
+    left are nodes no triple tells apart, so any order gives the same text."""
+    import hashlib
+
+    bnodes = sorted({t for triple in g for t in (triple[0], triple[2]) if isinstance(t, BNode)}, key=str)
+    colour = {b: "" for b in bnodes}
+
+    def term(t: Node) -> str:
+        return "B" + colour[t] if isinstance(t, BNode) else t.n3()
+
+    for _ in range(6):
+        new = {}
+        for b in bnodes:
+            out = sorted(f"{p.n3()} {term(o)}" for p, o in g.predicate_objects(b))
+            inc = sorted(f"{term(s)} {p.n3()}" for s, p in g.subject_predicates(b))
+            new[b] = hashlib.sha256("\n".join([colour[b], *out, "|", *inc]).encode()).hexdigest()[:16]
+        if len(set(new.values())) == len(set(colour.values())) and _:
+            colour = new
+            break
+        colour = new
+    labels: dict[BNode, str] = {}
+    counts: dict[str, int] = {}
+    for b in sorted(bnodes, key=lambda b: colour[b]):
+        n = counts.get(colour[b], 0)
+        counts[colour[b]] = n + 1
+        labels[b] = f"b{colour[b]}{'' if n == 0 else f'-{n}'}"
+    return labels
+
+
 # --------------------------------------------------------------------- reading results
 
 
-def _read_results(results: Graph, data: Graph) -> Iterator[Violation]:
+def _read_results(results: Graph, data: Graph, visited: set[Node] | None = None) -> Iterator[Violation]:
     nm = _namespace_manager()
-    index = _DocumentIndex(data)
+    index = _DocumentIndex(data, visited)
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for r in results.objects(report, SH.result):
             focus = results.value(r, SH.focusNode)
@@ -405,9 +590,12 @@ _MENTIONED_BY = (
 class _DocumentIndex:
     """Finds, per focus node, the parsed publication it belongs to."""
 
-    def __init__(self, data: Graph) -> None:
+    def __init__(self, data: Graph, visited: set[Node] | None = None) -> None:
         self.data = data
         self._owner: dict[Node, Node | None] = {}
+        # Every node whose triples the index looked at (kg.validate_partitioned
+        # reads exactly those from the build's chunks).
+        self.visited = visited if visited is not None else set()
 
     def is_parsed(self, node: Node) -> bool:
         return (node, KV.bronbestand, None) in self.data
@@ -428,6 +616,7 @@ class _DocumentIndex:
         seen = {node}
         level = [node]
         while level:
+            self.visited.update(level)
             parsed = [n for n in level if self.is_parsed(n)]
             if parsed:
                 return min(parsed, key=lambda n: (self.identifier(n), str(n)))
@@ -442,6 +631,7 @@ class _DocumentIndex:
 
     def _stub(self, node: Node) -> Node | None:
         # A cited publication nobody parsed cites here: it is its own document.
+        self.visited.add(node)
         if (node, RDF.type, KV.Document) in self.data or (node, KV.identificatie, None) in self.data:
             return node
         return None
@@ -466,6 +656,7 @@ class _DocumentIndex:
         """How a person would name the node: "Vraag 12", "Groothuizen (D66)"."""
         if node is None:
             return None
+        self.visited.add(node)
         d = self.data
         types = set(d.objects(node, RDF.type))
 
@@ -589,6 +780,10 @@ __all__ = [
     "load_ontology",
     "validate",
     "validate_many",
+    "validate_partitioned",
+    "validate_whole",
+    "write_results",
+    "results_text",
     "render_summary",
     "TRUNCATION_SENSITIVE",
 ]

@@ -1,0 +1,351 @@
+"""Partitioned SHACL validation that equals pySHACL over the whole graph.
+
+The build's triples arrive as chunks: one per publication and the shared
+graph (kg.dumps.split_graphs). The shared graph is cut into pieces of whole
+subjects, and every piece is a chunk as well. A node mentioned in one chunk
+only ("local": a question, an answer, a footnote, most documents) has all its
+triples there. A node mentioned in two or more chunks ("crossing": people,
+parties, offices, cited publications, a question answered from another
+document) does not, and each crossing node gets one home chunk: the chunk
+that states most about it (ties: the shared graph first).
+
+Three passes over the chunks, spooled to a temporary file so the input may be
+a one-shot iterator and memory holds no more than the chunks in flight:
+
+1. index: which nodes cross, and their home chunks (a dict of hashes);
+2. context: the triples about crossing nodes that the shapes read
+   (kg.validate_plan), kept per node: what a home unit needs about its
+   crossing focus nodes from other chunks, what any unit needs about a
+   crossing node one step from its focus nodes, and one witness triple per
+   target pattern;
+3. validate: units of ``batch_size`` publications (and the shared pieces)
+   run pySHACL in worker processes over their own chunks plus that context,
+   and keep the results of their home focus nodes: local nodes of their
+   chunks and crossing nodes homed there. Each focus node is thus judged
+   once, on every triple its shapes read, so the results are pySHACL's over
+   the union.
+
+Results are then annotated (document, source file, labels) from the union as
+well, by reading from the spool only the neighbourhood of the result nodes.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from kg.validate_plan import IN, OUT, SUBCLASS, ReadPlan, UnsupportedShapes, analyse
+
+SHARED_PIECE_LINES = 20_000  # triples per piece of the shared graph
+
+
+# --------------------------------------------------------------------- N-Triples lines
+
+
+def split_line(line: str) -> tuple[str, str, str] | None:
+    """Subject, predicate and object tokens of one N-Triples line, or None
+    for a blank or comment line. Terms stay as written."""
+    line = line.strip()
+    if not line or line.startswith("#"):
+        return None
+    s, p, rest = line.split(" ", 2)
+    o = rest.rstrip()
+    if o.endswith("."):
+        o = o[:-1].rstrip()
+    return s, p, o
+
+
+def canonical(token: str) -> str:
+    """The N-Triples form rdflib gives the term (``Node.n3()``), so that a
+    token and a pySHACL focus node compare equal."""
+    if token.startswith("<") and "\\" not in token:
+        return token
+    from rdflib import Graph
+
+    g = Graph()
+    g.parse(data=f"<urn:x:s> <urn:x:p> {token} .\n", format="nt")
+    (o,) = list(g.objects())
+    return o.n3()
+
+
+def node_tokens(s: str, p: str, o: str, literal_predicates: frozenset[str]) -> tuple[str, ...]:
+    """The nodes a triple mentions: subject, and the object unless it is a
+    literal no shape can reach."""
+    if o[0] == '"':
+        return (s, canonical(o)) if p in literal_predicates else (s,)
+    return (s, o)
+
+
+def is_blank(token: str) -> bool:
+    return token.startswith("_:")
+
+
+# --------------------------------------------------------------------- the spool
+
+
+class Spool:
+    """Chunks written once to a temporary file, read back by index."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="kg-validate-")
+        self._where: list[tuple[int, int]] = []
+        self.identifiers: list[str | None] = []
+
+    def add(self, identifier: str | None, text: str) -> int:
+        data = text.encode("utf-8")
+        self._file.seek(0, os.SEEK_END)
+        self._where.append((self._file.tell(), len(data)))
+        self._file.write(data)
+        self.identifiers.append(identifier)
+        return len(self._where) - 1
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def text(self, index: int) -> str:
+        offset, size = self._where[index]
+        self._file.seek(offset)
+        return self._file.read(size).decode("utf-8")
+
+    def lines(self, index: int) -> list[str]:
+        return [ln for ln in self.text(index).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+    def close(self) -> None:
+        self._file.close()
+
+
+# --------------------------------------------------------------------- the index
+
+
+@dataclass
+class Index:
+    """Pass 1 and 2: crossing nodes, their home chunks and the context."""
+
+    crossing: dict[int, list[int]]  # hash -> [home chunk, subject count there]
+    terms: dict[int, str]  # hash -> term of a crossing node
+    home_reads: dict[int, list[tuple[int, str]]]  # crossing node -> (chunk, line) read at it as focus, from other chunks
+    value_reads: dict[int, set[str]]  # crossing node -> lines read at it one step from a focus node
+    steps: dict[int, list[tuple[int, str, str]]]  # crossing node -> (chunk, line, other end) of steps with reads beyond
+    chunk_crossing: list[list[int]]  # chunk -> crossing nodes it mentions
+    global_lines: list[str]  # rdfs:subClassOf: read by every sh:class and sh:targetClass
+
+
+def build_index(spool: Spool, plan: ReadPlan) -> Index | None:
+    """None when a chunk holds blank nodes (their labels are scoped per
+    document, so chunks cannot be told apart safely)."""
+    lit = plan.literal_predicates
+    first: dict[int, int] = {}  # hash -> chunk << 24 | subject count
+    crossing: dict[int, list[int]] = {}
+    for k in range(len(spool)):
+        subjects: dict[str, int] = {}
+        nodes: set[str] = set()
+        for line in spool.lines(k):
+            s, p, o = split_line(line)  # type: ignore[misc]
+            if is_blank(s) or is_blank(o):
+                return None
+            subjects[s] = subjects.get(s, 0) + 1
+            nodes.update(node_tokens(s, p, o, lit))
+        for n in nodes:
+            h = hash(n)
+            count = min(subjects.get(n, 0), (1 << 24) - 1)
+            seen = first.get(h)
+            if seen is None:
+                first[h] = k << 24 | count
+            elif seen >> 24 != k:
+                best = crossing.get(h)
+                if best is None:
+                    best = crossing[h] = [seen >> 24, seen & ((1 << 24) - 1)]
+                if count > best[1]:  # ties keep the earlier chunk: the shared pieces come first
+                    best[0], best[1] = k, count
+    del first
+    index = Index(crossing, {}, {}, {}, {}, [], [])
+    full, witness, value = plan.focus, plan.witness, plan.value_reads
+    step_preds = {r for r, reads in plan.step_reads.items() if reads}
+    witnessed: set[tuple[int, str, str]] = set()
+    for k in range(len(spool)):
+        mentioned: set[int] = set()
+        for line in spool.lines(k):
+            s, p, o = split_line(line)  # type: ignore[misc]
+            if p == SUBCLASS:
+                index.global_lines.append(line)
+            o_node = canonical(o) if o[0] == '"' and p in plan.literal_predicates else o
+            ends = [(s, OUT, o_node)]
+            if o[0] != '"' or p in plan.literal_predicates:
+                ends.append((o_node, IN, s))
+            for node, direction, other in ends:
+                h = hash(node)
+                home = crossing.get(h)
+                if home is None:
+                    continue
+                mentioned.add(h)
+                index.terms.setdefault(h, node)
+                read = (direction, p)
+                if read in full and home[0] != k:
+                    index.home_reads.setdefault(h, []).append((k, line))
+                elif read in witness and (h, direction, p) not in witnessed:
+                    witnessed.add((h, direction, p))
+                    index.home_reads.setdefault(h, []).append((k, line))
+                if read in value:
+                    index.value_reads.setdefault(h, set()).add(line)
+                if read in step_preds and home[0] != k:
+                    index.steps.setdefault(h, []).append((k, line, other))
+        index.chunk_crossing.append(sorted(mentioned))
+    return index
+
+
+# --------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one worker validates: its own chunks, the context they need,
+    and which crossing nodes are judged here."""
+
+    own: str
+    context: str
+    crossing: frozenset[str]  # crossing nodes mentioned by the own chunks
+    home: frozenset[str]  # of those, the ones homed here
+
+
+def make_units(spool: Spool, index: Index, plan: ReadPlan, groups: Iterable[list[int]]) -> Iterator[Unit]:
+    lit = plan.literal_predicates
+    for chunks in groups:
+        own = set(chunks)
+        crossing = {h for k in chunks for h in index.chunk_crossing[k]}
+        home = {h for h in crossing if index.crossing[h][0] in own}
+        context: set[str] = set(index.global_lines)
+        for h in crossing:
+            context.update(index.value_reads.get(h, ()))
+        foreign: dict[int, set[str]] = {}
+        for h in home:
+            context.update(line for k, line in index.home_reads.get(h, ()) if k not in own)
+            for k, line, other in index.steps.get(h, ()):
+                if k in own:
+                    continue
+                context.add(line)
+                oh = hash(other)
+                if oh in index.crossing:
+                    context.update(index.value_reads.get(oh, ()))
+                else:  # a local node of another chunk: read it there
+                    foreign.setdefault(k, set()).add(other)
+        for k, nodes in sorted(foreign.items()):
+            for line in spool.lines(k):
+                s, p, o = split_line(line)  # type: ignore[misc]
+                o_node = canonical(o) if o[0] == '"' and p in lit else o
+                if ((OUT, p) in plan.value_reads and s in nodes) or ((IN, p) in plan.value_reads and o_node in nodes):
+                    context.add(line)
+        yield Unit(
+            own="".join(_with_newline(spool.text(k)) for k in chunks),
+            context="\n".join(sorted(context)) + "\n" if context else "",
+            crossing=frozenset(index.terms[h] for h in crossing),
+            home=frozenset(index.terms[h] for h in home),
+        )
+
+
+def _with_newline(text: str) -> str:
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+# --------------------------------------------------------------------- worker side
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_setup() -> None:
+    from kg.validate import _default_shapes
+
+    shapes = _default_shapes()
+    _WORKER["shapes"] = shapes
+    _WORKER["plan"] = analyse(shapes)
+
+
+def run_unit(unit: Unit) -> list[tuple[tuple[str, str], ...]]:
+    """Validate one unit; the results of its home focus nodes, each as its
+    sorted (predicate, object) pairs in N-Triples form (blank nodes of paths
+    keep the shapes graph's canonical labels)."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
+
+    from kg.validate import _run_pyshacl
+
+    if "plan" not in _WORKER:
+        _worker_setup()
+    plan: ReadPlan = _WORKER["plan"]
+    lit = plan.literal_predicates
+    own_nodes: set[str] = set()
+    for line in unit.own.splitlines():
+        t = split_line(line)
+        if t is not None:
+            own_nodes.update(node_tokens(*t, lit))
+    judged = (own_nodes - unit.crossing) | unit.home
+    data = Graph()
+    data.parse(data=unit.own + unit.context, format="nt")
+    results = _run_pyshacl(data, _WORKER["shapes"])
+    out = []
+    for report in results.subjects(RDF.type, SH.ValidationReport):
+        for r in results.objects(report, SH.result):
+            focus = results.value(r, SH.focusNode)
+            if focus is None or focus.n3() not in judged:
+                continue
+            pairs = tuple(sorted((p.n3(), _term_n3(o)) for p, o in results.predicate_objects(r)))
+            out.append(pairs)
+    return out
+
+
+def _term_n3(term: Any) -> str:
+    return term.n3()
+
+
+__all__ = ["Index", "Spool", "Unit", "UnsupportedShapes", "build_index", "canonical", "make_units", "run_unit", "split_line"]
+
+
+# --------------------------------------------------------------------- driver
+
+
+def spool_chunks(publication_chunks: Iterable[tuple[str, str]], shared_chunk: str) -> tuple[Spool, list[int], list[int]]:
+    """Spool the shared graph (cut into pieces of whole subjects) and then
+    every publication; the chunk indices of the pieces and the publications."""
+    spool = Spool()
+    shared_lines = sorted({ln.strip() for ln in shared_chunk.splitlines() if ln.strip() and not ln.lstrip().startswith("#")})
+    pieces: list[int] = []
+    piece: list[str] = []
+    last_subject = None
+    for line in shared_lines:
+        subject = line.split(" ", 1)[0]
+        if len(piece) >= SHARED_PIECE_LINES and subject != last_subject:
+            pieces.append(spool.add(None, "\n".join(piece) + "\n"))
+            piece = []
+        piece.append(line)
+        last_subject = subject
+    if piece:
+        pieces.append(spool.add(None, "\n".join(piece) + "\n"))
+    publications = [spool.add(identifier, text) for identifier, text in publication_chunks]
+    return spool, pieces, publications
+
+
+def groups_of(pieces: list[int], publications: list[int], batch_size: int) -> list[list[int]]:
+    size = max(1, batch_size)
+    return [[k] for k in pieces] + [publications[i : i + size] for i in range(0, len(publications), size)]
+
+
+def run_units(units: Iterable[Unit], processes: int) -> Iterator[list[tuple[tuple[str, str], ...]]]:
+    if processes <= 1:
+        for unit in units:
+            yield run_unit(unit)
+        return
+    import multiprocessing
+    from collections import deque
+
+    with multiprocessing.get_context().Pool(processes, initializer=_worker_setup) as pool:
+        # A bounded window of units in flight (Pool.imap would queue them all,
+        # and with them every batch's text), results in submission order.
+        window: deque = deque()
+        for unit in units:
+            window.append(pool.apply_async(run_unit, (unit,)))
+            if len(window) >= 2 * processes:
+                yield window.popleft().get()
+        while window:
+            yield window.popleft().get()
