@@ -354,23 +354,31 @@ def validate_partitioned(
         spool.close()
 
 
-def _results_graph(records: Iterable[tuple[tuple[str, str], ...]], shapes: Graph) -> Graph:
-    """One sh:ValidationReport as pySHACL writes it: a result per record, a
-    path copied once from the shapes graph however many results name it."""
+def _results_graph(records: Iterable[tuple[tuple[str, str, str], ...]], shapes: Graph) -> Graph:
+    """One sh:ValidationReport as pySHACL writes it: a result per record
+    (kg.validate_partitioned.result_record) and a path copied once from the
+    shapes graph however many results name it."""
+    from kg.validate_partitioned import ROOT
+
     lines = []
     conforms = True
-    for i, pairs in enumerate(sorted(records)):
-        for p, o in pairs:
-            lines.append(f"_:r{i} {p} {o} .")
-            if p == SH.resultSeverity.n3() and o != SH.Info.n3() and o != SH.Warning.n3():
+    severity = SH.resultSeverity.n3()
+    for i, record in enumerate(sorted(records)):
+        for s, p, o in record:
+            if s == ROOT and p == severity and o not in (SH.Info.n3(), SH.Warning.n3()):
                 conforms = False
+            s = f"_:r{i}" if s == ROOT else s.replace("_:kgH", f"_:r{i}h", 1)
+            o = o.replace("_:kgH", f"_:r{i}h", 1) if o.startswith("_:kgH") else o
+            lines.append(f"{s} {p} {o} .")
         lines.append(f"_:report <{SH.result}> _:r{i} .")
     lines.append(f"_:report <{RDF.type}> <{SH.ValidationReport}> .")
     lines.append(f'_:report <{SH.conforms}> "{str(conforms).lower()}"^^<{XSD.boolean}> .')
     g = Graph()
     for prefix, ns in _PREFIXES.items():
         g.bind(prefix, ns)
-    g.parse(data="\n".join(lines) + "\n", format="nt")
+    # Paths keep the shapes graph's labels (a parser would rename them).
+    context = {str(b): b for t in shapes for b in t if isinstance(b, BNode)}
+    g.parse(data="\n".join(lines) + "\n", format="nt", bnode_context=context)
     # Blank-node paths keep their labels from the (canonically labelled) shapes graph.
     todo = [o for o in g.objects(None, SH.resultPath) if isinstance(o, BNode)]
     done: set[BNode] = set()

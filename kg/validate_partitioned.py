@@ -262,10 +262,9 @@ def _worker_setup() -> None:
     _WORKER["plan"] = analyse(shapes)
 
 
-def run_unit(unit: Unit) -> list[tuple[tuple[str, str], ...]]:
-    """Validate one unit; the results of its home focus nodes, each as its
-    sorted (predicate, object) pairs in N-Triples form (blank nodes of paths
-    keep the shapes graph's canonical labels)."""
+def run_unit(unit: Unit) -> list[tuple[tuple[str, str, str], ...]]:
+    """Validate one unit; the results of its home focus nodes (see
+    :func:`result_record`)."""
     from rdflib import Graph
     from rdflib.namespace import RDF, SH
 
@@ -288,18 +287,56 @@ def run_unit(unit: Unit) -> list[tuple[tuple[str, str], ...]]:
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for r in results.objects(report, SH.result):
             focus = results.value(r, SH.focusNode)
-            if focus is None or focus.n3() not in judged:
-                continue
-            pairs = tuple(sorted((p.n3(), _term_n3(o)) for p, o in results.predicate_objects(r)))
-            out.append(pairs)
+            if focus is not None and focus.n3() in judged:
+                out.append(result_record(results, r, _shape_bnodes()))
     return out
+
+
+ROOT = "_:kgR"
+
+
+def result_record(results: Any, root: Any, shape_bnodes: frozenset) -> tuple[tuple[str, str, str], ...]:
+    """One result and what hangs from it (sh:detail results) as sorted
+    N-Triples terms: the result is ``_:kgR``, a nested blank node is named
+    from its content, and a path's blank node keeps the shapes graph's label
+    (pySHACL copies it with its label). Equal results give equal records."""
+    import hashlib
+
+    from rdflib import BNode
+
+    triples: list[tuple[str, str, str]] = []
+
+    def name(node: Any, is_root: bool = False) -> str:
+        lines = []
+        for p, o in results.predicate_objects(node):
+            if isinstance(o, BNode) and o not in shape_bnodes:
+                lines.append((p.n3(), name(o)))
+            else:
+                lines.append((p.n3(), o.n3()))
+        lines.sort()
+        label = ROOT if is_root else "_:kgH" + hashlib.sha256(repr(lines).encode()).hexdigest()[:20]
+        triples.extend((label, p, o) for p, o in lines)
+        return label
+
+    name(root, True)
+    return tuple(sorted(set(triples)))
+
+
+def _shape_bnodes() -> frozenset:
+    if "bnodes" not in _WORKER:
+        from rdflib import BNode
+
+        shapes = _WORKER.get("shapes")
+        if shapes is None:
+            from kg.validate import _default_shapes
+
+            shapes = _default_shapes()
+        _WORKER["bnodes"] = frozenset(t for triple in shapes for t in triple if isinstance(t, BNode))
+    return _WORKER["bnodes"]
 
 
 def _term_n3(term: Any) -> str:
     return term.n3()
-
-
-__all__ = ["Index", "Spool", "Unit", "UnsupportedShapes", "build_index", "canonical", "make_units", "run_unit", "split_line"]
 
 
 # --------------------------------------------------------------------- driver
@@ -331,7 +368,7 @@ def groups_of(pieces: list[int], publications: list[int], batch_size: int) -> li
     return [[k] for k in pieces] + [publications[i : i + size] for i in range(0, len(publications), size)]
 
 
-def run_units(units: Iterable[Unit], processes: int) -> Iterator[list[tuple[tuple[str, str], ...]]]:
+def run_units(units: Iterable[Unit], processes: int) -> Iterator[list[tuple[tuple[str, str, str], ...]]]:
     if processes <= 1:
         for unit in units:
             yield run_unit(unit)
