@@ -313,10 +313,11 @@ def validate_whole(publication_chunks: Chunks, shared_chunk: str) -> ValidationR
     """The reference: every chunk into one rdflib graph, pySHACL over it
     (``kg build --shacl pyshacl``). Memory grows with the build."""
     data = Graph()
+    labels: dict = {}  # one blank node per label across chunks, as in their merged lines
     for _identifier, text in publication_chunks:
-        data.parse(data=text, format="nt")
+        data.parse(data=text, format="nt", bnode_context=labels)
     if shared_chunk.strip():
-        data.parse(data=shared_chunk, format="nt")
+        data.parse(data=shared_chunk, format="nt", bnode_context=labels)
     return validate(data)
 
 
@@ -399,25 +400,26 @@ def _annotation_data(results: Graph, spool: Any) -> Graph:
     publication, source file and label a node has): the result nodes'
     neighbourhood, read from the spool until the walk up to the documents
     needs nothing more."""
-    from kg.validate_partitioned import split_line
+    from kg.validate_partitioned import canonical, split_line
 
     data = Graph()
     start: set[Node] = set()
     for r in results.objects(None, SH.result):
         for p in (SH.focusNode, SH.value):
             n = results.value(r, p)
-            if isinstance(n, URIRef):
+            if isinstance(n, (URIRef, Literal)):
                 start.add(n)
     mentioned = frozenset(p.n3() for p in _MENTIONED_BY)
     loaded: set[str] = set()
     need = {n.n3() for n in start}
     while need - loaded:
         fresh = need - loaded
+        literals = any(n.startswith('"') for n in fresh)
         lines = []
         for k in range(len(spool)):
             for line in spool.lines(k):
                 s, p, o = split_line(line)  # type: ignore[misc]
-                if s in fresh or (o in fresh and p in mentioned):
+                if s in fresh or (p in mentioned and (canonical(o) if literals and o[0] == '"' else o) in fresh):
                     lines.append(line)
         if lines:
             data.parse(data="\n".join(lines) + "\n", format="nt")
@@ -425,7 +427,7 @@ def _annotation_data(results: Graph, spool: Any) -> Graph:
         visited: set[Node] = set()
         for _ in _read_results(results, data, visited):
             pass
-        need = {n.n3() for n in visited if isinstance(n, URIRef)} | need
+        need = {n.n3() for n in visited if isinstance(n, (URIRef, Literal))} | need
     return data
 
 

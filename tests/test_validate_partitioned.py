@@ -187,7 +187,13 @@ def test_blank_nodes_fall_back_to_the_whole_graph() -> None:
 
     g = ts.build("ob:ah-tk-20182019-3878 kv:waarschuwing [ a kv:Vraag ] .")
     chunks, shared = chunks_by_publication(g)
-    assert_same(validate(g), validate_partitioned(iter(chunks), shared))
+    reference, partitioned = validate(g), validate_partitioned(iter(chunks), shared)
+    # Blank nodes get new labels in every parse: compare what the results say.
+    def said(report):
+        return sorted((v.shape, v.path or "", v.message, v.severity.value) for v in report.violations)
+
+    assert said(partitioned) == said(reference) != []
+    assert isomorphic(partitioned.results_graph, reference.results_graph)
 
 
 # --------------------------------------------------------------------- real builds
