@@ -119,6 +119,13 @@ class Violation:
             self.shape,
             _natural(self.value or ""),
             self.severity.rank,
+            # The rest makes the order total: one value can break two
+            # constraints of a shape with one message (datatype and minimum).
+            self.constraint or "",
+            self.focus_label or "",
+            self.value_label or "",
+            self.source_file or "",
+            self.truncated,
         )
 
 
@@ -344,12 +351,21 @@ def validate_partitioned(
         if plan is None or index is None:
             return validate_whole(((spool.identifiers[k] or "", spool.text(k)) for k in range(len(spool))), "")
         units = vp.make_units(spool, index, plan, vp.groups_of(pieces, publications, batch_size))
-        records: set[tuple[tuple[str, str], ...]] = set()
+        records: set[tuple[tuple[str, str, str], ...]] = set()
+        annotated: list[Violation] = []
+        elsewhere: set[tuple[tuple[str, str, str], ...]] = set()  # annotation reads other chunks
         for part in vp.run_units(units, processes):
-            records.update(part)
+            for record, violation in part:
+                records.add(record)
+                if violation is not None:
+                    annotated.append(violation)
+                else:
+                    elsewhere.add(record)
         results_graph = _results_graph(records, shapes)
-        data = _annotation_data(results_graph, spool)
-        violations = _sorted_unique(_read_results(results_graph, data))
+        if elsewhere:
+            partial = _results_graph(elsewhere, shapes)
+            annotated.extend(_read_results(partial, _annotation_data(partial, spool)))
+        violations = _sorted_unique(annotated)
         return ValidationReport(_conforms(violations), violations, results_graph)
     finally:
         spool.close()
@@ -400,7 +416,7 @@ def _annotation_data(results: Graph, spool: Any) -> Graph:
     publication, source file and label a node has): the result nodes'
     neighbourhood, read from the spool until the walk up to the documents
     needs nothing more."""
-    from kg.validate_partitioned import canonical, split_line
+    from kg.validate_partitioned import _triples, canonical
 
     data = Graph()
     start: set[Node] = set()
@@ -417,8 +433,7 @@ def _annotation_data(results: Graph, spool: Any) -> Graph:
         literals = any(n.startswith('"') for n in fresh)
         lines = []
         for k in range(len(spool)):
-            for line in spool.lines(k):
-                s, p, o = split_line(line)  # type: ignore[misc]
+            for line, s, p, o in _triples(spool.text(k)):
                 if s in fresh or (p in mentioned and (canonical(o) if literals and o[0] == '"' else o) in fresh):
                     lines.append(line)
         if lines:
@@ -448,7 +463,9 @@ def results_text(results: Graph) -> str:
         if isinstance(term, BNode):
             return "_:" + labels[term]
         if isinstance(term, URIRef):
-            return _qname(term) if _qname(term) != f"<{term}>" else term.n3()
+            q = _qname(term)
+            # A Turtle local name may not start with "-".
+            return q if not q.startswith("<") and ":-" not in q else term.n3()
         return term.n3(_namespace_manager())
 
     triples = sorted(f"{n3(s)} {n3(p) if p != RDF.type else 'a'} {n3(o)} ." for s, p, o in results)
@@ -468,16 +485,17 @@ def _canonical_labels(g: Graph) -> dict[BNode, str]:
     def term(t: Node) -> str:
         return "B" + colour[t] if isinstance(t, BNode) else t.n3()
 
-    for _ in range(6):
+    classes = 1
+    for _round in range(8):  # refine until the partition stops splitting
         new = {}
         for b in bnodes:
             out = sorted(f"{p.n3()} {term(o)}" for p, o in g.predicate_objects(b))
             inc = sorted(f"{term(s)} {p.n3()}" for s, p in g.subject_predicates(b))
             new[b] = hashlib.sha256("\n".join([colour[b], *out, "|", *inc]).encode()).hexdigest()[:16]
-        if len(set(new.values())) == len(set(colour.values())) and _:
-            colour = new
-            break
         colour = new
+        if len(set(new.values())) == classes:
+            break
+        classes = len(set(new.values()))
     labels: dict[BNode, str] = {}
     counts: dict[str, int] = {}
     for b in sorted(bnodes, key=lambda b: colour[b]):
@@ -495,28 +513,42 @@ def _read_results(results: Graph, data: Graph, visited: set[Node] | None = None)
     index = _DocumentIndex(data, visited)
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for r in results.objects(report, SH.result):
-            focus = results.value(r, SH.focusNode)
-            if focus is None:
-                continue
-            path = results.value(r, SH.resultPath)
-            value = results.value(r, SH.value)
-            shape = results.value(r, SH.sourceShape)
-            component = results.value(r, SH.sourceConstraintComponent)
-            doc = index.owner(focus)
-            yield Violation(
-                severity=Severity.from_iri(results.value(r, SH.resultSeverity)),
-                focus_node=str(focus),
-                path=_render_path(results, path) if path is not None else None,
-                value=_render_term(value, nm) if value is not None else None,
-                message=_message(results, r),
-                shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
-                document=index.identifier(doc) if doc is not None else None,
-                source_file=index.source_file(doc) if doc is not None else None,
-                truncated=index.truncated(doc) if doc is not None else False,
-                constraint=str(component).rsplit("#", 1)[-1] if component is not None else None,
-                focus_label=index.label(focus),
-                value_label=index.label(value) if isinstance(value, (URIRef, BNode)) else None,
-            )
+            v = _violation(results, r, index, nm)
+            if v is not None:
+                yield v
+
+
+def _violation(results: Graph, r: Node, index: _DocumentIndex, nm: NamespaceManager) -> Violation | None:
+    focus = results.value(r, SH.focusNode)
+    if focus is None:
+        return None
+    path = results.value(r, SH.resultPath)
+    value = results.value(r, SH.value)
+    shape = results.value(r, SH.sourceShape)
+    component = results.value(r, SH.sourceConstraintComponent)
+    doc = index.owner(focus)
+    return Violation(
+        severity=Severity.from_iri(results.value(r, SH.resultSeverity)),
+        focus_node=str(focus),
+        path=_render_path(results, path) if path is not None else None,
+        value=_render_term(value, nm) if value is not None else None,
+        message=_message(results, r),
+        shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+        document=index.identifier(doc) if doc is not None else None,
+        source_file=index.source_file(doc) if doc is not None else None,
+        truncated=index.truncated(doc) if doc is not None else False,
+        constraint=str(component).rsplit("#", 1)[-1] if component is not None else None,
+        focus_label=index.label(focus),
+        value_label=index.label(value) if isinstance(value, (URIRef, BNode)) else None,
+    )
+
+
+def _violation_within(results: Graph, r: Node, data: Graph, local: set[str]) -> Violation | None:
+    """The result as a Violation when everything its annotation reads is
+    about nodes whose triples are all in ``data`` (``local``), else None."""
+    index = _DocumentIndex(data)
+    v = _violation(results, r, index, _namespace_manager())
+    return v if all(n.n3() in local for n in index.visited) else None
 
 
 def _message(results: Graph, result: Node) -> str:

@@ -132,33 +132,53 @@ class Index:
     global_lines: list[str]  # rdfs:subClassOf: read by every sh:class and sh:targetClass
 
 
+def _triples(text: str) -> Iterator[tuple[str, str, str, str]]:
+    """(line, subject, predicate, object) of every triple line of a chunk;
+    the fast path takes the writers' form ``s p o .``."""
+    for line in text.split("\n"):
+        if not line or line[0] == "#":
+            continue
+        if line[-2:] == " .":
+            s, p, o = line[:-2].split(" ", 2)
+            yield line, s, p, o
+        else:
+            t = split_line(line)
+            if t is not None:
+                yield line.strip(), *t
+
+
 def build_index(spool: Spool, plan: ReadPlan) -> Index | None:
     """None when a chunk holds blank nodes (their labels are scoped per
     document, so chunks cannot be told apart safely)."""
     lit = plan.literal_predicates
     first: dict[int, int] = {}  # hash -> chunk << 24 | subject count
     crossing: dict[int, list[int]] = {}
+    cap = (1 << 24) - 1
     for k in range(len(spool)):
         subjects: dict[str, int] = {}
-        nodes: set[str] = set()
-        for line in spool.lines(k):
-            s, p, o = split_line(line)  # type: ignore[misc]
-            if is_blank(s) or is_blank(o):
-                return None
+        objects: set[str] = set()
+        text = spool.text(k)
+        if "_:" in text and any(s[:2] == "_:" or o[:2] == "_:" for _, s, _, o in _triples(text)):
+            return None
+        for _line, s, p, o in _triples(text):
             subjects[s] = subjects.get(s, 0) + 1
-            nodes.update(node_tokens(s, p, o, lit))
-        for n in nodes:
+            if o[0] != '"':
+                objects.add(o)
+            elif p in lit:
+                objects.add(canonical(o))
+        for n in objects.difference(subjects):
+            subjects[n] = 0
+        for n, count in subjects.items():
             h = hash(n)
-            count = min(subjects.get(n, 0), (1 << 24) - 1)
             seen = first.get(h)
             if seen is None:
-                first[h] = k << 24 | count
+                first[h] = k << 24 | min(count, cap)
             elif seen >> 24 != k:
                 best = crossing.get(h)
                 if best is None:
-                    best = crossing[h] = [seen >> 24, seen & ((1 << 24) - 1)]
+                    best = crossing[h] = [seen >> 24, seen & cap]
                 if count > best[1]:  # ties keep the earlier chunk: the shared pieces come first
-                    best[0], best[1] = k, count
+                    best[0], best[1] = k, min(count, cap)
     del first
     index = Index(crossing, {}, {}, {}, {}, [], [])
     full, witness, value = plan.focus, plan.witness, plan.value_reads
@@ -166,24 +186,29 @@ def build_index(spool: Spool, plan: ReadPlan) -> Index | None:
     witnessed: set[tuple[int, str, str]] = set()
     for k in range(len(spool)):
         mentioned: set[int] = set()
-        for line in spool.lines(k):
-            s, p, o = split_line(line)  # type: ignore[misc]
+        for line, s, p, o in _triples(spool.text(k)):
             if p == SUBCLASS:
                 index.global_lines.append(line)
-            o_node = canonical(o) if o[0] == '"' and p in plan.literal_predicates else o
-            ends = [(s, OUT, o_node)]
-            if o[0] != '"' or p in plan.literal_predicates:
-                ends.append((o_node, IN, s))
-            for node, direction, other in ends:
-                h = hash(node)
+            hs = hash(s)
+            if o[0] == '"':
+                if p not in lit:
+                    ends: tuple = ((s, hs, OUT, o),) if hs in crossing else ()
+                else:
+                    o = canonical(o)
+                    ends = ((s, hs, OUT, o), (o, hash(o), IN, s))
+            else:
+                ends = ((s, hs, OUT, o), (o, hash(o), IN, s))
+            for node, h, direction, other in ends:
                 home = crossing.get(h)
                 if home is None:
                     continue
                 mentioned.add(h)
-                index.terms.setdefault(h, node)
+                if h not in index.terms:
+                    index.terms[h] = node
                 read = (direction, p)
-                if read in full and home[0] != k:
-                    index.home_reads.setdefault(h, []).append((k, line))
+                if read in full:
+                    if home[0] != k:
+                        index.home_reads.setdefault(h, []).append((k, line))
                 elif read in witness and (h, direction, p) not in witnessed:
                     witnessed.add((h, direction, p))
                     index.home_reads.setdefault(h, []).append((k, line))
@@ -262,13 +287,15 @@ def _worker_setup() -> None:
     _WORKER["plan"] = analyse(shapes)
 
 
-def run_unit(unit: Unit) -> list[tuple[tuple[str, str, str], ...]]:
+def run_unit(unit: Unit) -> list[tuple[tuple[tuple[str, str, str], ...], Any]]:
     """Validate one unit; the results of its home focus nodes (see
-    :func:`result_record`)."""
+    :func:`result_record`), each with its kg.validate.Violation when what
+    that reads (document, file, labels) lies in local nodes of the unit's own
+    chunks, else None (the caller reads it from the union)."""
     from rdflib import Graph
     from rdflib.namespace import RDF, SH
 
-    from kg.validate import _run_pyshacl
+    from kg.validate import _run_pyshacl, _violation_within
 
     if "plan" not in _WORKER:
         _worker_setup()
@@ -279,7 +306,8 @@ def run_unit(unit: Unit) -> list[tuple[tuple[str, str, str], ...]]:
         t = split_line(line)
         if t is not None:
             own_nodes.update(node_tokens(*t, lit))
-    judged = (own_nodes - unit.crossing) | unit.home
+    local = own_nodes - unit.crossing
+    judged = local | unit.home
     data = Graph()
     data.parse(data=unit.own + unit.context, format="nt")
     results = _run_pyshacl(data, _WORKER["shapes"])
@@ -288,7 +316,7 @@ def run_unit(unit: Unit) -> list[tuple[tuple[str, str, str], ...]]:
         for r in results.objects(report, SH.result):
             focus = results.value(r, SH.focusNode)
             if focus is not None and focus.n3() in judged:
-                out.append(result_record(results, r, _shape_bnodes()))
+                out.append((result_record(results, r, _shape_bnodes()), _violation_within(results, r, data, local)))
     return out
 
 
@@ -368,7 +396,7 @@ def groups_of(pieces: list[int], publications: list[int], batch_size: int) -> li
     return [[k] for k in pieces] + [publications[i : i + size] for i in range(0, len(publications), size)]
 
 
-def run_units(units: Iterable[Unit], processes: int) -> Iterator[list[tuple[tuple[str, str, str], ...]]]:
+def run_units(units: Iterable[Unit], processes: int) -> Iterator[list[tuple[tuple[tuple[str, str, str], ...], Any]]]:
     if processes <= 1:
         for unit in units:
             yield run_unit(unit)

@@ -267,7 +267,7 @@ def test_results_text_is_byte_identical_across_runs(tmp_path: Path, sample_chunk
         g.parse(data=text, format="nt")
     g.parse(data=shared, format="nt")
     nt = tmp_path / "all.nt"
-    g.serialize(nt, format="nt")
+    g.serialize(nt, format="nt", encoding="utf-8")
     c = tmp_path / "c.ttl"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code, str(nt), str(c)], check=True, env=env)
