@@ -140,11 +140,17 @@ def _triples(text: str) -> Iterator[tuple[str, str, str, str]]:
             continue
         if line[-2:] == " .":
             s, p, o = line[:-2].split(" ", 2)
-            yield line, s, p, o
         else:
             t = split_line(line)
-            if t is not None:
-                yield line.strip(), *t
+            if t is None:
+                continue
+            line = line.strip()
+            s, p, o = t
+        if "\\" in s:  # an escaped IRI: compare as rdflib spells it
+            s = canonical(s)
+        if o[0] == "<" and "\\" in o:
+            o = canonical(o)
+        yield line, s, p, o
 
 
 def build_index(spool: Spool, plan: ReadPlan) -> Index | None:
@@ -302,10 +308,8 @@ def run_unit(unit: Unit) -> list[tuple[tuple[tuple[str, str, str], ...], Any]]:
     plan: ReadPlan = _WORKER["plan"]
     lit = plan.literal_predicates
     own_nodes: set[str] = set()
-    for line in unit.own.splitlines():
-        t = split_line(line)
-        if t is not None:
-            own_nodes.update(node_tokens(*t, lit))
+    for _line, s, p, o in _triples(unit.own):
+        own_nodes.update(node_tokens(s, p, o, lit))
     local = own_nodes - unit.crossing
     judged = local | unit.home
     data = Graph()

@@ -143,10 +143,13 @@ def _fixture_graphs() -> list[tuple[str, Graph]]:
             ob:ah-tk-20182019-3900 <http://www.w3.org/2000/01/rdf-schema#seeAlso> "www.example.org/a b" ;
                 kv:gerichtAan "Minister van Financiën" .
             ob:ah-tk-20182019-3878 kv:gerichtAan "Minister van Financiën" .""")),
+        ("cited IRI with an accent", ts.build(ts.OTHER, """
+            ob:ah-tk-20182019-3878 kv:verwijstNaar <https://zoek.officielebekendmakingen.nl/kst-café> .
+            ob:ah-tk-20182019-3900 kv:verwijstNaar <https://zoek.officielebekendmakingen.nl/kst-café> .""")),
     ]
 
 
-@pytest.mark.parametrize("case", range(5))
+@pytest.mark.parametrize("case", range(6))
 def test_cross_publication_fixtures(case: int) -> None:
     name, g = _fixture_graphs()[case]
     assert not validate(g).conforms, name
@@ -294,3 +297,8 @@ def test_focus_node_iri_unchanged() -> None:
 
     assert canonical("<https://example.org/a>") == URIRef("https://example.org/a").n3()
     assert canonical('"2019"^^<http://www.w3.org/2001/XMLSchema#integer>') == '"2019"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    # An escaped IRI in a chunk is the same node as the unescaped one.
+    from kg.validate_partitioned import _triples
+
+    ((_, s, _, o),) = list(_triples("<https://x/caf\\u00E9> <urn:p> <https://x/caf\\u00e9> .\n"))
+    assert s == o == URIRef("https://x/café").n3()
