@@ -350,21 +350,28 @@ def validate_partitioned(
         index = vp.build_index(spool, plan) if plan is not None else None
         if plan is None or index is None:
             return validate_whole(((spool.identifiers[k] or "", spool.text(k)) for k in range(len(spool))), "")
-        units = vp.make_units(spool, index, plan, vp.groups_of(pieces, publications, batch_size))
+        groups = vp.groups_of(pieces, publications, batch_size)
+        units = vp.make_units(spool, index, plan, groups)
         records: set[tuple[tuple[str, str, str], ...]] = set()
         annotated: list[Violation] = []
         elsewhere: set[tuple[tuple[str, str, str], ...]] = set()  # annotation reads other chunks
-        for part in vp.run_units(units, processes):
+        origins: dict[str, set[int]] = {}  # their result nodes -> the chunks judged with them
+        for group, part in zip(groups, vp.run_units(units, processes)):
             for record, violation in part:
                 records.add(record)
                 if violation is not None:
                     annotated.append(violation)
-                else:
-                    elsewhere.add(record)
+                    continue
+                elsewhere.add(record)
+                # A focus node was judged with its chunks (a value may come
+                # from the context, so it is looked up like any other node).
+                for s, p, o in record:
+                    if s == vp.ROOT and p == SH.focusNode.n3():
+                        origins.setdefault(o, set()).update(group)
         results_graph = _results_graph(records, shapes)
         if elsewhere:
             partial = _results_graph(elsewhere, shapes)
-            annotated.extend(_read_results(partial, _annotation_data(partial, spool)))
+            annotated.extend(_read_results(partial, _annotation_data(partial, spool, index, origins)))
         violations = _sorted_unique(annotated)
         return ValidationReport(_conforms(violations), violations, results_graph)
     finally:
@@ -411,11 +418,13 @@ def _results_graph(records: Iterable[tuple[tuple[str, str, str], ...]], shapes: 
     return g
 
 
-def _annotation_data(results: Graph, spool: Any) -> Graph:
+def _annotation_data(results: Graph, spool: Any, index: Any = None, origins: dict[str, set[int]] | None = None) -> Graph:
     """The triples of the union that annotating the results reads (which
     publication, source file and label a node has): the result nodes'
     neighbourhood, read from the spool until the walk up to the documents
-    needs nothing more."""
+    needs nothing more. With the partition ``index`` and the chunks each
+    start node was judged in (``origins``), only the chunks that mention a
+    node are read: a crossing node's (from the index), a local node's own."""
     from kg.validate_partitioned import _triples, canonical
 
     data = Graph()
@@ -426,16 +435,22 @@ def _annotation_data(results: Graph, spool: Any) -> Graph:
             if isinstance(n, (URIRef, Literal)):
                 start.add(n)
     mentioned = frozenset(p.n3() for p in _MENTIONED_BY)
+    origins = {k: set(v) for k, v in (origins or {}).items()}
+    everything = set(range(len(spool)))
     loaded: set[str] = set()
     need = {n.n3() for n in start}
     while need - loaded:
         fresh = need - loaded
         literals = any(n.startswith('"') for n in fresh)
+        chunks = everything if index is None else _chunks_of(fresh, index, origins, everything)
         lines = []
-        for k in range(len(spool)):
+        for k in sorted(chunks):
             for line, s, p, o in _triples(spool.text(k)):
-                if s in fresh or (p in mentioned and (canonical(o) if literals and o[0] == '"' else o) in fresh):
+                o_node = canonical(o) if literals and o[0] == '"' else o
+                if s in fresh or (p in mentioned and o_node in fresh):
                     lines.append(line)
+                    origins.setdefault(s, set()).add(k)
+                    origins.setdefault(o_node, set()).add(k)
         if lines:
             data.parse(data="\n".join(lines) + "\n", format="nt")
         loaded |= fresh
@@ -444,6 +459,24 @@ def _annotation_data(results: Graph, spool: Any) -> Graph:
             pass
         need = {n.n3() for n in visited if isinstance(n, (URIRef, Literal))} | need
     return data
+
+
+def _chunks_of(nodes: set[str], index: Any, origins: dict[str, set[int]], everything: set[int]) -> set[int]:
+    """The chunks that mention ``nodes``: all of them for a crossing node,
+    the one it was found in for a local node (every chunk when unknown)."""
+    crossing = {hash(n) for n in nodes if hash(n) in index.crossing}
+    chunks: set[int] = set()
+    for n in nodes:
+        if hash(n) not in index.crossing:
+            found = origins.get(n)
+            if not found:
+                return everything
+            chunks |= found
+    if crossing:
+        for k, hs in enumerate(index.chunk_crossing):
+            if not crossing.isdisjoint(hs):
+                chunks.add(k)
+    return chunks
 
 
 def write_results(report: ValidationReport, path: Any) -> None:
