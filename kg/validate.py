@@ -7,6 +7,19 @@ publication and source file it is about, and whether that source is cut
 short: a truncated source may legitimately break completeness shapes, and the
 report says so rather than the shapes being loosened.
 
+Three ways to validate a build, with the same results:
+
+- :func:`validate_partitioned` (the build's default): per batch of
+  publications in worker processes, each focus node judged once on every
+  triple its shapes read (kg.validate_partitioned, kg.validate_plan); memory
+  holds a few batches and the partition index, not the whole graph;
+- :func:`validate_whole`: the reference, pySHACL once over one rdflib graph
+  of everything (``kg build --shacl pyshacl``);
+- :func:`validate`: one graph as given (tests, small graphs).
+
+:func:`write_results` writes validation.ttl byte-identically for the same
+results, whichever way they were computed.
+
 pySHACL and jinja2 are imported inside the functions that need them, so
 ``import kg.validate`` stays cheap.
 """
@@ -343,12 +356,15 @@ def validate_partitioned(
     shapes = _default_shapes()
     try:
         plan = vp.analyse(shapes)
-    except vp.UnsupportedShapes:
+    except vp.UnsupportedShapes as e:
+        import logging
+
+        logging.getLogger(__name__).warning("validating the whole graph at once: %s", e)
         plan = None
     spool, pieces, publications = vp.spool_chunks(publication_chunks, shared_chunk)
     try:
         index = vp.build_index(spool, plan) if plan is not None else None
-        if plan is None or index is None:
+        if plan is None or index is None:  # shapes beyond the plan, or blank nodes in the data
             return validate_whole(((spool.identifiers[k] or "", spool.text(k)) for k in range(len(spool))), "")
         groups = vp.groups_of(pieces, publications, batch_size)
         units = vp.make_units(spool, index, plan, groups)
