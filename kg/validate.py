@@ -394,6 +394,24 @@ def validate_partitioned(
         spool.close()
 
 
+SHACL_ENGINES = ("partitioned", "pyshacl")  # kg build --shacl: the default first
+
+
+def validate_chunks(
+    publication_chunks: Chunks, shared_chunk: str, *, engine: str = "partitioned", processes: int = 1, batch_size: int = 500
+) -> ValidationReport:
+    """What the build calls: ``engine`` "partitioned" (the default) or
+    "pyshacl" (the whole-graph reference); both give pySHACL's results over
+    the whole graph."""
+    if engine == "pyshacl":
+        return validate_whole(publication_chunks, shared_chunk)
+    if engine == "partitioned":
+        return validate_partitioned(publication_chunks, shared_chunk, processes=processes, batch_size=batch_size)
+    from kg.errors import UsageError
+
+    raise UsageError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(SHACL_ENGINES)}")
+
+
 def _results_graph(records: Iterable[tuple[tuple[str, str, str], ...]], shapes: Graph) -> Graph:
     """One sh:ValidationReport as pySHACL writes it: a result per record
     (kg.validate_partitioned.result_record) and a path copied once from the
@@ -873,6 +891,8 @@ __all__ = [
     "validate_many",
     "validate_partitioned",
     "validate_whole",
+    "validate_chunks",
+    "SHACL_ENGINES",
     "write_results",
     "results_text",
     "render_summary",

@@ -221,6 +221,16 @@ def corpus_chunks(corpus: Path) -> tuple[Chunks, str]:
     return _build_chunks([corpus / "docs", corpus / "unlabelled"])
 
 
+def test_engines(sample_chunks) -> None:
+    from kg.errors import UsageError
+    from kg.validate import validate_chunks
+
+    chunks, shared = sample_chunks
+    assert_same(validate_chunks(chunks, shared, engine="pyshacl"), validate_chunks(iter(chunks), shared))
+    with pytest.raises(UsageError, match="partitioned, pyshacl"):
+        validate_chunks(chunks, shared, engine="jena")
+
+
 @pytest.mark.parametrize("batch_size", [1, 7, 500])
 def test_samples(sample_chunks, batch_size: int) -> None:
     chunks, shared = sample_chunks
