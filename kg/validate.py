@@ -326,7 +326,7 @@ def _merge_results(graphs: Iterable[Graph], conforms: bool) -> Graph:
 # --------------------------------------------------------------------- the whole build
 
 
-Chunks = Iterable[tuple[str, str]]  # (publication identifier, N-Triples text)
+Chunks = Iterable[Any]  # (publication identifier, N-Triples text), or the text alone
 
 
 def validate_whole(publication_chunks: Chunks, shared_chunk: str) -> ValidationReport:
@@ -334,8 +334,8 @@ def validate_whole(publication_chunks: Chunks, shared_chunk: str) -> ValidationR
     (``kg build --shacl pyshacl``). Memory grows with the build."""
     data = Graph()
     labels: dict = {}  # one blank node per label across chunks, as in their merged lines
-    for _identifier, text in publication_chunks:
-        data.parse(data=text, format="nt", bnode_context=labels)
+    for item in publication_chunks:
+        data.parse(data=item if isinstance(item, str) else item[1], format="nt", bnode_context=labels)
     if shared_chunk.strip():
         data.parse(data=shared_chunk, format="nt", bnode_context=labels)
     return validate(data)

@@ -374,7 +374,7 @@ def _term_n3(term: Any) -> str:
 # --------------------------------------------------------------------- driver
 
 
-def spool_chunks(publication_chunks: Iterable[tuple[str, str]], shared_chunk: str) -> tuple[Spool, list[int], list[int]]:
+def spool_chunks(publication_chunks: Iterable[tuple[str, str] | str], shared_chunk: str) -> tuple[Spool, list[int], list[int]]:
     """Spool the shared graph (cut into pieces of whole subjects) and then
     every publication; the chunk indices of the pieces and the publications."""
     spool = Spool()
@@ -391,7 +391,10 @@ def spool_chunks(publication_chunks: Iterable[tuple[str, str]], shared_chunk: st
         last_subject = subject
     if piece:
         pieces.append(spool.add(None, "\n".join(piece) + "\n"))
-    publications = [spool.add(identifier, text) for identifier, text in publication_chunks]
+    # A bare string is a chunk without its identifier (kept for the report only).
+    publications = [
+        spool.add(None, item) if isinstance(item, str) else spool.add(*item) for item in publication_chunks
+    ]
     return spool, pieces, publications
 
 

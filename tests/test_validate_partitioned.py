@@ -231,6 +231,12 @@ def test_engines(sample_chunks) -> None:
         validate_chunks(chunks, shared, engine="jena")
 
 
+def test_chunks_may_come_without_identifiers(sample_chunks) -> None:
+    chunks, shared = sample_chunks
+    texts = [text for _, text in chunks]
+    assert_same(validate_whole(texts, shared), validate_partitioned(iter(texts), shared, batch_size=3))
+
+
 @pytest.mark.parametrize("batch_size", [1, 7, 500])
 def test_samples(sample_chunks, batch_size: int) -> None:
     chunks, shared = sample_chunks
