@@ -78,10 +78,6 @@ def node_tokens(s: str, p: str, o: str, literal_predicates: frozenset[str]) -> t
     return (s, o)
 
 
-def is_blank(token: str) -> bool:
-    return token.startswith("_:")
-
-
 # --------------------------------------------------------------------- the spool
 
 
@@ -108,9 +104,6 @@ class Spool:
         offset, size = self._where[index]
         self._file.seek(offset)
         return self._file.read(size).decode("utf-8")
-
-    def lines(self, index: int) -> list[str]:
-        return [ln for ln in self.text(index).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
     def close(self) -> None:
         self._file.close()
@@ -262,8 +255,7 @@ def make_units(spool: Spool, index: Index, plan: ReadPlan, groups: Iterable[list
                 else:  # a local node of another chunk: read it there
                     foreign.setdefault(k, set()).add(other)
         for k, nodes in sorted(foreign.items()):
-            for line in spool.lines(k):
-                s, p, o = split_line(line)  # type: ignore[misc]
+            for line, s, p, o in _triples(spool.text(k)):
                 o_node = canonical(o) if o[0] == '"' and p in lit else o
                 if ((OUT, p) in plan.value_reads and s in nodes) or ((IN, p) in plan.value_reads and o_node in nodes):
                     context.add(line)
@@ -365,10 +357,6 @@ def _shape_bnodes() -> frozenset:
             shapes = _default_shapes()
         _WORKER["bnodes"] = frozenset(t for triple in shapes for t in triple if isinstance(t, BNode))
     return _WORKER["bnodes"]
-
-
-def _term_n3(term: Any) -> str:
-    return term.n3()
 
 
 # --------------------------------------------------------------------- driver
