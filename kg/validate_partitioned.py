@@ -10,9 +10,11 @@ document) does not, and each crossing node gets one home chunk: the chunk
 that states most about it (ties: the shared graph first).
 
 Three passes over the chunks, spooled to a temporary file so the input may be
-a one-shot iterator and memory holds no more than the chunks in flight:
+a one-shot iterator; memory holds the units in flight (two per worker), the
+context of the crossing nodes, and during pass 1 one hash per node of the
+build (about 100 bytes a node) — never a graph of the whole build:
 
-1. index: which nodes cross, and their home chunks (a dict of hashes);
+1. index: which nodes cross, and their home chunks;
 2. context: the triples about crossing nodes that the shapes read
    (kg.validate_plan), kept per node: what a home unit needs about its
    crossing focus nodes from other chunks, what any unit needs about a
@@ -25,8 +27,12 @@ a one-shot iterator and memory holds no more than the chunks in flight:
    once, on every triple its shapes read, so the results are pySHACL's over
    the union.
 
-Results are then annotated (document, source file, labels) from the union as
-well, by reading from the spool only the neighbourhood of the result nodes.
+Results are annotated (document, source file, labels) as over the union too:
+in the unit when that reads only its local nodes, else from the chunks that
+mention the nodes the walk up to the documents visits.
+
+Blank nodes in the data, or shapes that read further than the plan follows,
+make :func:`kg.validate.validate_partitioned` validate the whole graph at once.
 """
 from __future__ import annotations
 
