@@ -179,6 +179,29 @@ def test_link_stage_fixtures(module: str, bad: bool) -> None:
     assert_partitioned_equals_whole(_link_fixture(module, bad), thorough=True)
 
 
+def test_context_from_a_third_chunk() -> None:
+    # The document is homed in its own chunk, but one of its questions, and
+    # the answer to it, stand in another publication's chunk only: judging the
+    # document needs who answers that question, read from there.
+    import test_shapes as ts
+
+    extra = """
+        ob:ah-tk-20182019-3878 kv:heeftVraag vraag:ah-tk-20182019-3878-3 .
+        vraag:ah-tk-20182019-3878-3 a kv:Vraag ; kv:nummer 3 ; kv:tekst "Een derde vraag?"@nl .
+        antwoord:ah-tk-20182019-3878-9 a kv:Antwoord ; kv:volgnummer 9 ; kv:tekst "Ja."@nl ;
+            kv:beantwoordt vraag:ah-tk-20182019-3878-3 .
+    """
+    g = ts.build(ts.OTHER, extra)
+    elsewhere = Graph().parse(data=ts.PREFIXES + extra, format="turtle")
+    mine = [t for t in g if t not in elsewhere]
+    other = [t for t in Graph().parse(data=ts.PREFIXES + ts.OTHER, format="turtle")]
+    chunks = [("a", _nt(t for t in mine if t not in set(other))), ("b", _nt(list(elsewhere) + other))]
+    reference = validate(g)
+    # The question is answered: only the answer without a document is wrong.
+    assert {v.shape.rsplit("#", 1)[1] for v in reference.violations} == {"Antwoord-document"}
+    assert_same(reference, validate_partitioned(iter(chunks), "", batch_size=1))
+
+
 def test_two_processes_give_the_same_results() -> None:
     name, g = _fixture_graphs()[0]
     chunks, shared = chunks_at_random(g, 1)
