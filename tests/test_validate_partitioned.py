@@ -202,6 +202,20 @@ def test_context_from_a_third_chunk() -> None:
     assert_same(reference, validate_partitioned(iter(chunks), "", batch_size=1))
 
 
+def test_target_seen_only_in_another_chunk() -> None:
+    # The asker is described in the shared graph only (no kv:Kamerlid type),
+    # and only the publication says kv:gesteldDoor: the shared unit judges the
+    # asker and must still see that it is an asker (one witness triple).
+    import test_shapes as ts
+
+    g = ts.build(update="DELETE WHERE { kamerlid:groothuizen-d66 a kv:Kamerlid }")
+    person = [t for t in g.triples((ts.KAMERLID, None, None))]
+    chunks = [("ah-tk-20182019-3878", _nt(t for t in g if t[0] != ts.KAMERLID))]
+    reference = validate(g)
+    assert {v.shape.rsplit("#", 1)[1] for v in reference.violations} == {"Kamerlid-bereik"}
+    assert_same(reference, validate_partitioned(iter(chunks), _nt(person), batch_size=1))
+
+
 def test_two_processes_give_the_same_results() -> None:
     name, g = _fixture_graphs()[0]
     chunks, shared = chunks_at_random(g, 1)
