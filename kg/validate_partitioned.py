@@ -124,9 +124,11 @@ class Index:
 
     crossing: dict[int, list[int]]  # hash -> [home chunk, subject count there]
     terms: dict[int, str]  # hash -> term of a crossing node
-    home_reads: dict[int, list[tuple[int, str]]]  # crossing node -> (chunk, line) read at it as focus, from other chunks
+    # Lines are kept once however many chunks repeat them (a member's triples
+    # in every publication that names the member).
+    home_reads: dict[int, set[str]]  # crossing node -> lines read at it as a focus node, from other chunks than its home
     value_reads: dict[int, set[str]]  # crossing node -> lines read at it one step from a focus node
-    steps: dict[int, list[tuple[int, str, str]]]  # crossing node -> (chunk, line, other end) of steps with reads beyond
+    steps: dict[int, dict[str, tuple[int, str]]]  # crossing node -> line -> (first chunk, other end) of steps with reads beyond
     chunk_crossing: list[list[int]]  # chunk -> crossing nodes it mentions
     global_lines: list[str]  # rdfs:subClassOf: read by every sh:class and sh:targetClass
 
@@ -213,14 +215,14 @@ def build_index(spool: Spool, plan: ReadPlan) -> Index | None:
                 read = (direction, p)
                 if read in full:
                     if home[0] != k:
-                        index.home_reads.setdefault(h, []).append((k, line))
+                        index.home_reads.setdefault(h, set()).add(line)
                 elif read in witness and (h, direction, p) not in witnessed:
                     witnessed.add((h, direction, p))
-                    index.home_reads.setdefault(h, []).append((k, line))
+                    index.home_reads.setdefault(h, set()).add(line)
                 if read in value:
                     index.value_reads.setdefault(h, set()).add(line)
                 if read in step_preds and home[0] != k:
-                    index.steps.setdefault(h, []).append((k, line, other))
+                    index.steps.setdefault(h, {}).setdefault(line, (k, other))
         index.chunk_crossing.append(sorted(mentioned))
     return index
 
@@ -250,8 +252,8 @@ def make_units(spool: Spool, index: Index, plan: ReadPlan, groups: Iterable[list
             context.update(index.value_reads.get(h, ()))
         foreign: dict[int, set[str]] = {}
         for h in home:
-            context.update(line for k, line in index.home_reads.get(h, ()) if k not in own)
-            for k, line, other in index.steps.get(h, ()):
+            context.update(index.home_reads.get(h, ()))  # a line also in an own chunk is harmless
+            for line, (k, other) in index.steps.get(h, {}).items():
                 if k in own:
                     continue
                 context.add(line)
