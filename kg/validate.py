@@ -7,6 +7,19 @@ publication and source file it is about, and whether that source is cut
 short: a truncated source may legitimately break completeness shapes, and the
 report says so rather than the shapes being loosened.
 
+Three ways to validate a build, with the same results:
+
+- :func:`validate_partitioned` (the build's default): per batch of
+  publications in worker processes, each focus node judged once on every
+  triple its shapes read (kg.validate_partitioned, kg.validate_plan); memory
+  holds a few batches and the partition index, not the whole graph;
+- :func:`validate_whole`: the reference, pySHACL once over one rdflib graph
+  of everything (``kg build --shacl pyshacl``);
+- :func:`validate`: one graph as given (tests, small graphs).
+
+:func:`write_results` writes validation.ttl byte-identically for the same
+results, whichever way they were computed.
+
 pySHACL and jinja2 are imported inside the functions that need them, so
 ``import kg.validate`` stays cheap.
 """
@@ -119,6 +132,13 @@ class Violation:
             self.shape,
             _natural(self.value or ""),
             self.severity.rank,
+            # The rest makes the order total: one value can break two
+            # constraints of a shape with one message (datatype and minimum).
+            self.constraint or "",
+            self.focus_label or "",
+            self.value_label or "",
+            self.source_file or "",
+            self.truncated,
         )
 
 
@@ -162,8 +182,19 @@ def _load_packaged(package: str, name: str) -> Graph:
 
 
 def load_shapes() -> Graph:
-    """A fresh copy of the packaged SHACL shapes."""
-    return _load_packaged("kg.shapes", SHAPES_FILE)
+    """A fresh copy of the packaged SHACL shapes, with blank nodes labelled
+    canonically: a path such as ``[ sh:inversePath kv:beantwoordt ]`` has the
+    same label in every process and run, so pySHACL's results (which keep the
+    label when they copy a path) from several workers merge into one report."""
+    from rdflib.compare import to_canonical_graph
+
+    g = _load_packaged("kg.shapes", SHAPES_FILE)
+    canonical = Graph()
+    for prefix, ns in g.namespace_manager.namespaces():
+        canonical.bind(prefix, ns, override=True)
+    for t in to_canonical_graph(g):
+        canonical.add(t)
+    return canonical
 
 
 def load_ontology() -> Graph:
@@ -292,36 +323,299 @@ def _merge_results(graphs: Iterable[Graph], conforms: bool) -> Graph:
     return merged
 
 
+# --------------------------------------------------------------------- the whole build
+
+
+Chunks = Iterable[Any]  # (publication identifier, N-Triples text), or the text alone
+
+
+def validate_whole(publication_chunks: Chunks, shared_chunk: str) -> ValidationReport:
+    """The reference: every chunk into one rdflib graph, pySHACL over it
+    (``kg build --shacl pyshacl``). Memory grows with the build."""
+    data = Graph()
+    labels: dict = {}  # one blank node per label across chunks, as in their merged lines
+    for item in publication_chunks:
+        data.parse(data=item if isinstance(item, str) else item[1], format="nt", bnode_context=labels)
+    if shared_chunk.strip():
+        data.parse(data=shared_chunk, format="nt", bnode_context=labels)
+    return validate(data)
+
+
+def validate_partitioned(
+    publication_chunks: Chunks, shared_chunk: str, *, processes: int = 1, batch_size: int = 500
+) -> ValidationReport:
+    """pySHACL's results over the union of the chunks, computed per batch of
+    ``batch_size`` publications in ``processes`` workers (see
+    kg.validate_partitioned for why they are the same). ``publication_chunks``
+    may be a one-shot iterator; each publication's triples after the link
+    stage, with or without the triples it shares with others. Falls back to
+    :func:`validate_whole` when the shapes read further than the plan follows
+    or the data has blank nodes."""
+    from kg import validate_partitioned as vp
+
+    shapes = _default_shapes()
+    try:
+        plan = vp.analyse(shapes)
+    except vp.UnsupportedShapes as e:
+        import logging
+
+        logging.getLogger(__name__).warning("validating the whole graph at once: %s", e)
+        plan = None
+    spool, pieces, publications = vp.spool_chunks(publication_chunks, shared_chunk)
+    try:
+        index = vp.build_index(spool, plan) if plan is not None else None
+        if plan is None or index is None:  # shapes beyond the plan, or blank nodes in the data
+            return validate_whole(((spool.identifiers[k] or "", spool.text(k)) for k in range(len(spool))), "")
+        groups = vp.groups_of(pieces, publications, batch_size)
+        units = vp.make_units(spool, index, plan, groups)
+        records: set[tuple[tuple[str, str, str], ...]] = set()
+        annotated: list[Violation] = []
+        elsewhere: set[tuple[tuple[str, str, str], ...]] = set()  # annotation reads other chunks
+        origins: dict[str, set[int]] = {}  # their result nodes -> the chunks judged with them
+        for group, part in zip(groups, vp.run_units(units, processes)):
+            for record, violation in part:
+                records.add(record)
+                if violation is not None:
+                    annotated.append(violation)
+                    continue
+                elsewhere.add(record)
+                # A focus node was judged with its chunks (a value may come
+                # from the context, so it is looked up like any other node).
+                for s, p, o in record:
+                    if s == vp.ROOT and p == SH.focusNode.n3():
+                        origins.setdefault(o, set()).update(group)
+        results_graph = _results_graph(records, shapes)
+        if elsewhere:
+            partial = _results_graph(elsewhere, shapes)
+            annotated.extend(_read_results(partial, _annotation_data(partial, spool, index, origins)))
+        violations = _sorted_unique(annotated)
+        return ValidationReport(_conforms(violations), violations, results_graph)
+    finally:
+        spool.close()
+
+
+SHACL_ENGINES = ("partitioned", "pyshacl")  # kg build --shacl: the default first
+
+
+def validate_chunks(
+    publication_chunks: Chunks, shared_chunk: str, *, engine: str = "partitioned", processes: int = 1, batch_size: int = 500
+) -> ValidationReport:
+    """What the build calls: ``engine`` "partitioned" (the default) or
+    "pyshacl" (the whole-graph reference); both give pySHACL's results over
+    the whole graph."""
+    if engine == "pyshacl":
+        return validate_whole(publication_chunks, shared_chunk)
+    if engine == "partitioned":
+        return validate_partitioned(publication_chunks, shared_chunk, processes=processes, batch_size=batch_size)
+    from kg.errors import UsageError
+
+    raise UsageError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(SHACL_ENGINES)}")
+
+
+def _results_graph(records: Iterable[tuple[tuple[str, str, str], ...]], shapes: Graph) -> Graph:
+    """One sh:ValidationReport as pySHACL writes it: a result per record
+    (kg.validate_partitioned.result_record) and a path copied once from the
+    shapes graph however many results name it."""
+    from kg.validate_partitioned import ROOT
+
+    lines = []
+    conforms = True
+    severity = SH.resultSeverity.n3()
+    for i, record in enumerate(sorted(records)):
+        for s, p, o in record:
+            if s == ROOT and p == severity and o not in (SH.Info.n3(), SH.Warning.n3()):
+                conforms = False
+            s = f"_:r{i}" if s == ROOT else s.replace("_:kgH", f"_:r{i}h", 1)
+            o = o.replace("_:kgH", f"_:r{i}h", 1) if o.startswith("_:kgH") else o
+            lines.append(f"{s} {p} {o} .")
+        lines.append(f"_:report <{SH.result}> _:r{i} .")
+    lines.append(f"_:report <{RDF.type}> <{SH.ValidationReport}> .")
+    lines.append(f'_:report <{SH.conforms}> "{str(conforms).lower()}"^^<{XSD.boolean}> .')
+    g = Graph()
+    for prefix, ns in _PREFIXES.items():
+        g.bind(prefix, ns)
+    # Paths keep the shapes graph's labels (a parser would rename them).
+    context = {str(b): b for t in shapes for b in t if isinstance(b, BNode)}
+    g.parse(data="\n".join(lines) + "\n", format="nt", bnode_context=context)
+    # Blank-node paths keep their labels from the (canonically labelled) shapes graph.
+    todo = [o for o in g.objects(None, SH.resultPath) if isinstance(o, BNode)]
+    done: set[BNode] = set()
+    while todo:
+        b = todo.pop()
+        if b in done:
+            continue
+        done.add(b)
+        for p, o in shapes.predicate_objects(b):
+            g.add((b, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return g
+
+
+def _annotation_data(results: Graph, spool: Any, index: Any = None, origins: dict[str, set[int]] | None = None) -> Graph:
+    """The triples of the union that annotating the results reads (which
+    publication, source file and label a node has): the result nodes'
+    neighbourhood, read from the spool until the walk up to the documents
+    needs nothing more. With the partition ``index`` and the chunks each
+    start node was judged in (``origins``), only the chunks that mention a
+    node are read: a crossing node's (from the index), a local node's own."""
+    from kg.validate_partitioned import _triples, canonical
+
+    data = Graph()
+    start: set[Node] = set()
+    for r in results.objects(None, SH.result):
+        for p in (SH.focusNode, SH.value):
+            n = results.value(r, p)
+            if isinstance(n, (URIRef, Literal)):
+                start.add(n)
+    mentioned = frozenset(p.n3() for p in _MENTIONED_BY)
+    origins = {k: set(v) for k, v in (origins or {}).items()}
+    everything = set(range(len(spool)))
+    loaded: set[str] = set()
+    need = {n.n3() for n in start}
+    while need - loaded:
+        fresh = need - loaded
+        literals = any(n.startswith('"') for n in fresh)
+        chunks = everything if index is None else _chunks_of(fresh, index, origins, everything)
+        lines = []
+        for k in sorted(chunks):
+            for line, s, p, o in _triples(spool.text(k)):
+                o_node = canonical(o) if literals and o[0] == '"' else o
+                if s in fresh or (p in mentioned and o_node in fresh):
+                    lines.append(line)
+                    origins.setdefault(s, set()).add(k)
+                    origins.setdefault(o_node, set()).add(k)
+        if lines:
+            data.parse(data="\n".join(lines) + "\n", format="nt")
+        loaded |= fresh
+        visited: set[Node] = set()
+        for _ in _read_results(results, data, visited):
+            pass
+        need = {n.n3() for n in visited if isinstance(n, (URIRef, Literal))} | need
+    return data
+
+
+def _chunks_of(nodes: set[str], index: Any, origins: dict[str, set[int]], everything: set[int]) -> set[int]:
+    """The chunks that mention ``nodes``: all of them for a crossing node,
+    the one it was found in for a local node (every chunk when unknown)."""
+    crossing = {hash(n) for n in nodes if hash(n) in index.crossing}
+    chunks: set[int] = set()
+    for n in nodes:
+        if hash(n) not in index.crossing:
+            found = origins.get(n)
+            if not found:
+                return everything
+            chunks |= found
+    if crossing:
+        for k, hs in enumerate(index.chunk_crossing):
+            if not crossing.isdisjoint(hs):
+                chunks.add(k)
+    return chunks
+
+
+def write_results(report: ValidationReport, path: Any) -> None:
+    """validation.ttl: the report's results graph with blank nodes labelled
+    from their content and the triples in sorted order, so the same results
+    give the same bytes on every run, however they were computed."""
+    from pathlib import Path
+
+    Path(path).write_text(results_text(report.results_graph), encoding="utf-8")
+
+
+def results_text(results: Graph) -> str:
+    """Deterministic Turtle of a results graph (see :func:`write_results`)."""
+    labels = _canonical_labels(results)
+
+    def n3(term: Node) -> str:
+        if isinstance(term, BNode):
+            return "_:" + labels[term]
+        if isinstance(term, URIRef):
+            q = _qname(term)
+            # A Turtle local name may not start with "-".
+            return q if not q.startswith("<") and ":-" not in q else term.n3()
+        return term.n3(_namespace_manager())
+
+    triples = sorted(f"{n3(s)} {n3(p) if p != RDF.type else 'a'} {n3(o)} ." for s, p, o in results)
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(_PREFIXES.items()))
+    return header + "\n" + "\n".join(triples) + "\n"
+
+
+def _canonical_labels(g: Graph) -> dict[BNode, str]:
+    """A label per blank node from what it says and what points to it
+    (colour refinement), numbered in label order when nodes still tie; ties
+    left are nodes no triple tells apart, so any order gives the same text."""
+    import hashlib
+
+    bnodes = sorted({t for triple in g for t in (triple[0], triple[2]) if isinstance(t, BNode)}, key=str)
+    colour = {b: "" for b in bnodes}
+
+    def term(t: Node) -> str:
+        return "B" + colour[t] if isinstance(t, BNode) else t.n3()
+
+    classes = 1
+    for _round in range(8):  # refine until the partition stops splitting
+        new = {}
+        for b in bnodes:
+            out = sorted(f"{p.n3()} {term(o)}" for p, o in g.predicate_objects(b))
+            inc = sorted(f"{term(s)} {p.n3()}" for s, p in g.subject_predicates(b))
+            new[b] = hashlib.sha256("\n".join([colour[b], *out, "|", *inc]).encode()).hexdigest()[:16]
+        colour = new
+        if len(set(new.values())) == classes:
+            break
+        classes = len(set(new.values()))
+    labels: dict[BNode, str] = {}
+    counts: dict[str, int] = {}
+    for b in sorted(bnodes, key=lambda b: colour[b]):
+        n = counts.get(colour[b], 0)
+        counts[colour[b]] = n + 1
+        labels[b] = f"b{colour[b]}{'' if n == 0 else f'-{n}'}"
+    return labels
+
+
 # --------------------------------------------------------------------- reading results
 
 
-def _read_results(results: Graph, data: Graph) -> Iterator[Violation]:
+def _read_results(results: Graph, data: Graph, visited: set[Node] | None = None) -> Iterator[Violation]:
     nm = _namespace_manager()
-    index = _DocumentIndex(data)
+    index = _DocumentIndex(data, visited)
     for report in results.subjects(RDF.type, SH.ValidationReport):
         for r in results.objects(report, SH.result):
-            focus = results.value(r, SH.focusNode)
-            if focus is None:
-                continue
-            path = results.value(r, SH.resultPath)
-            value = results.value(r, SH.value)
-            shape = results.value(r, SH.sourceShape)
-            component = results.value(r, SH.sourceConstraintComponent)
-            doc = index.owner(focus)
-            yield Violation(
-                severity=Severity.from_iri(results.value(r, SH.resultSeverity)),
-                focus_node=str(focus),
-                path=_render_path(results, path) if path is not None else None,
-                value=_render_term(value, nm) if value is not None else None,
-                message=_message(results, r),
-                shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
-                document=index.identifier(doc) if doc is not None else None,
-                source_file=index.source_file(doc) if doc is not None else None,
-                truncated=index.truncated(doc) if doc is not None else False,
-                constraint=str(component).rsplit("#", 1)[-1] if component is not None else None,
-                focus_label=index.label(focus),
-                value_label=index.label(value) if isinstance(value, (URIRef, BNode)) else None,
-            )
+            v = _violation(results, r, index, nm)
+            if v is not None:
+                yield v
+
+
+def _violation(results: Graph, r: Node, index: _DocumentIndex, nm: NamespaceManager) -> Violation | None:
+    focus = results.value(r, SH.focusNode)
+    if focus is None:
+        return None
+    path = results.value(r, SH.resultPath)
+    value = results.value(r, SH.value)
+    shape = results.value(r, SH.sourceShape)
+    component = results.value(r, SH.sourceConstraintComponent)
+    doc = index.owner(focus)
+    return Violation(
+        severity=Severity.from_iri(results.value(r, SH.resultSeverity)),
+        focus_node=str(focus),
+        path=_render_path(results, path) if path is not None else None,
+        value=_render_term(value, nm) if value is not None else None,
+        message=_message(results, r),
+        shape=str(shape) if isinstance(shape, URIRef) else "(anonymous shape)",
+        document=index.identifier(doc) if doc is not None else None,
+        source_file=index.source_file(doc) if doc is not None else None,
+        truncated=index.truncated(doc) if doc is not None else False,
+        constraint=str(component).rsplit("#", 1)[-1] if component is not None else None,
+        focus_label=index.label(focus),
+        value_label=index.label(value) if isinstance(value, (URIRef, BNode)) else None,
+    )
+
+
+def _violation_within(results: Graph, r: Node, data: Graph, local: set[str]) -> Violation | None:
+    """The result as a Violation when everything its annotation reads is
+    about nodes whose triples are all in ``data`` (``local``), else None."""
+    index = _DocumentIndex(data)
+    v = _violation(results, r, index, _namespace_manager())
+    return v if all(n.n3() in local for n in index.visited) else None
 
 
 def _message(results: Graph, result: Node) -> str:
@@ -405,9 +699,12 @@ _MENTIONED_BY = (
 class _DocumentIndex:
     """Finds, per focus node, the parsed publication it belongs to."""
 
-    def __init__(self, data: Graph) -> None:
+    def __init__(self, data: Graph, visited: set[Node] | None = None) -> None:
         self.data = data
         self._owner: dict[Node, Node | None] = {}
+        # Every node whose triples the index looked at (kg.validate_partitioned
+        # reads exactly those from the build's chunks).
+        self.visited = visited if visited is not None else set()
 
     def is_parsed(self, node: Node) -> bool:
         return (node, KV.bronbestand, None) in self.data
@@ -428,6 +725,7 @@ class _DocumentIndex:
         seen = {node}
         level = [node]
         while level:
+            self.visited.update(level)
             parsed = [n for n in level if self.is_parsed(n)]
             if parsed:
                 return min(parsed, key=lambda n: (self.identifier(n), str(n)))
@@ -442,6 +740,7 @@ class _DocumentIndex:
 
     def _stub(self, node: Node) -> Node | None:
         # A cited publication nobody parsed cites here: it is its own document.
+        self.visited.add(node)
         if (node, RDF.type, KV.Document) in self.data or (node, KV.identificatie, None) in self.data:
             return node
         return None
@@ -466,6 +765,7 @@ class _DocumentIndex:
         """How a person would name the node: "Vraag 12", "Groothuizen (D66)"."""
         if node is None:
             return None
+        self.visited.add(node)
         d = self.data
         types = set(d.objects(node, RDF.type))
 
@@ -589,6 +889,12 @@ __all__ = [
     "load_ontology",
     "validate",
     "validate_many",
+    "validate_partitioned",
+    "validate_whole",
+    "validate_chunks",
+    "SHACL_ENGINES",
+    "write_results",
+    "results_text",
     "render_summary",
     "TRUNCATION_SENSITIVE",
 ]

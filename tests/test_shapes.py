@@ -160,6 +160,22 @@ KAMERLID = URIRef(ID + "kamerlid/groothuizen-d66")
 OTHER_V1 = URIRef(ID + "vraag/ah-tk-20182019-3900-1")
 
 
+@pytest.fixture(autouse=True)
+def _partitioned_equals_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every graph a case here validates is also validated partitioned, cut
+    by publication and at random: the results must be the same
+    (tests/test_validate_partitioned.py)."""
+    import kg.validate
+    from test_validate_partitioned import assert_partitioned_equals_whole
+
+    def checked(data: Graph, shapes: Graph | None = None) -> ValidationReport:
+        if shapes is None:
+            assert_partitioned_equals_whole(data)
+        return kg.validate.validate(data, shapes)
+
+    monkeypatch.setitem(globals(), "validate", checked)
+
+
 def build(*turtle: str, update: str = "") -> Graph:
     """The seed plus extra Turtle, then a SPARQL update to break something."""
     g = Graph()
