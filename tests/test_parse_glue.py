@@ -134,3 +134,139 @@ def test_corpus_headers_survive_lost_spaces(corpus):
                 failures.append(f"{path.name} {label}: {diff}")
     assert checked > 100
     assert not failures, f"{len(failures)} of {checked}:\n" + "\n".join(failures)
+
+
+# ------------------------------------------------------- the phenomena one by one
+
+MASTHEAD = (
+    "Tweede Kamer der Staten-Generaal\n"
+    "Vergaderjaar 2023–2024 Aanhangsel van de Handelingen\n"
+    "Vragen gesteld door de leden der Kamer, met de daarop door de\n"
+    "regering gegeven antwoorden\n"
+    "1999\n"
+)
+BODY = "Vraag 1\nKent u het bericht?\nAntwoord 1\nJa.\nVraag 2\nWat gaat u doen?\nAntwoord 2\nNiets.\n"
+
+
+def parse_text(text: str, name: str = "ah-tk-20232024-1999.txt"):
+    return parse(SourceText(path=Path(name), format="text", text=text, sha256="0" * 64))
+
+
+def header(title: str, answer: str = "Antwoord van Minister Van Hijum (Sociale Zaken en Werkgelegenheid) (ontvangen 27 mei 2024).") -> str:
+    return MASTHEAD + title + "\n" + answer + "\n" + BODY
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "(ontvangen27 mei 2024)",
+        "(ontvangen 27mei2024)",
+        "(ontvangen\n27 mei 2024)",
+        "( ontvangen 27 mei 2024 )",
+    ],
+)
+def test_receipt_date_survives_glue(printed):
+    p = parse_text(header(
+        "Vragen van het lid Eerdmans (JA21) aan de Minister van Sociale Zaken en Werkgelegenheid over armoede (ingezonden 2 mei 2024).",
+        f"Antwoord van Minister Van Hijum (Sociale Zaken en Werkgelegenheid) {printed}.",
+    ))
+    assert p.ontvangen == dt.date(2024, 5, 27)
+    assert [b.achternaam for b in p.beantwoord_door] == ["Van Hijum"]
+
+
+@pytest.mark.parametrize(
+    "addressees",
+    [
+        "aan de Minister van Defensie en de MinisterSociale Zaken en Werkgelegenheid",  # "van" lost with the space
+        "aan de Minister van Defensie en de Minister van SocialeZaken en Werkgelegenheid",
+        "aan de Minister van Defensie en deMinister vanSociale Zaken enWerkgelegenheid",
+        "aande Minister van Defensie ende Minister van Sociale Zaken en Werkgelegen-heid",
+        "aan de Ministers van Defensie en van Sociale Zaken en Werkgelegenheid",
+    ],
+)
+def test_offices_survive_glue(addressees):
+    p = parse_text(header(f"Vragen van het lid Eerdmans (JA21) {addressees} over de levering van F-35's (ingezonden 2 mei 2024)."))
+    assert [o.label for o in p.gericht_aan] == [
+        "Minister van Defensie",
+        "Minister van Sociale Zaken en Werkgelegenheid",
+    ]
+    assert p.onderwerp == "de levering van F-35's"
+
+
+@pytest.mark.parametrize(
+    "glued",
+    [
+        "Defensie overde levering van F-35's",
+        "Defensieover de levering van F-35's",
+        "Defensie over de levering van F-35's",
+        "Defensie\nover de levering van F-35's",
+    ],
+)
+def test_an_office_never_swallows_the_subject(glued):
+    p = parse_text(header(f"Vragen van het lid Eerdmans (JA21) aan de Minister van {glued} (ingezonden 2 mei 2024)."))
+    assert [o.label for o in p.gericht_aan] == ["Minister van Defensie"]
+    assert p.onderwerp == "de levering van F-35's"
+
+
+def test_an_unknown_portfolio_keeps_its_name_and_the_subject_its_own():
+    # A ministry the lexicon does not know yet: the subject still starts at the glued "over".
+    p = parse_text(header("Vragen van het lid Eerdmans (JA21) aan de Minister van Ruimte en Grond overde levering van grond (ingezonden 2 mei 2024)."))
+    assert [o.label for o in p.gericht_aan] == ["Minister van Ruimte en Grond"]
+    assert p.onderwerp == "de levering van grond"
+
+
+@pytest.mark.parametrize("masthead", ["Vergaderjaar2023–2024", "vergaderjaar 2023-2024", "Vergaderjaar 2023 – 2024"])
+def test_masthead_year_survives_glue(masthead):
+    text = header("Vragen van het lid Eerdmans (JA21) aan de Minister van Defensie over x (ingezonden 2 mei 2024).")
+    text = text.replace("Vergaderjaar 2023–2024", masthead)
+    assert parse_text(text, "answer.txt").vergaderjaar == "2023-2024"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Vragen van het lid Eerdmans (JA21)aan de Minister van Defensie over x (ingezonden2 mei 2024).",
+        "Vragen vanhet lidEerdmans (JA21) aan deMinister van Defensie overx (ingezonden 2 mei 2024).",
+        "1999Vragen van het lid Eerdmans (JA21) aan de Minister van Defensie over x (ingezonden 2 mei 2024).",
+    ],
+)
+def test_title_paragraph_survives_glue(title):
+    text = header(title)
+    if title.startswith("1999"):
+        text = text.replace("antwoorden\n1999\n", "antwoorden\n")
+    p = parse_text(text)
+    assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Eerdmans", "JA21")]
+    assert [o.label for o in p.gericht_aan] == ["Minister van Defensie"]
+    assert p.ingezonden == dt.date(2024, 5, 2)
+    assert p.onderwerp == "x"
+
+
+def test_askers_survive_glue():
+    p = parse_text(header(
+        "Vragen van de leden VanNispen (SP)en Kostić enTeunissen (beidenPvdD) aan de Minister van Defensie over x (ingezonden 2 mei 2024)."
+    ))
+    assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Van Nispen", "SP"), ("Kostić", "PvdD"), ("Teunissen", "PvdD")]
+
+
+def test_answerer_paragraph_survives_glue():
+    p = parse_text(header(
+        "Vragen van het lid Eerdmans (JA21) aan de Ministers van Defensie en van Financiën over x (ingezonden 2 mei 2024).",
+        "Antwoordvan MinisterBrekelmans (Defensie), medenamens de Minister van Financiën (ontvangen 27 mei 2024). Zie ookAanhangsel Handelingen, vergaderjaar 2023–2024, nr. 1500.",
+    ))
+    assert [(b.achternaam, b.office.label) for b in p.beantwoord_door] == [("Brekelmans", "Minister van Defensie")]
+    assert [o.label for o in p.mede_namens] == ["Minister van Financiën"]
+    assert p.ontvangen == dt.date(2024, 5, 27)
+
+
+def test_a_hyphen_left_inside_a_word_goes_where_the_text_spells_it_whole():
+    text = header("Vragen van het lid Eerdmans (JA21) aan de Minister van Volksgezondheid, Welzijn en Sport over de Inspectie Gezond-heidszorg en hiv-infecties (ingezonden 2 mei 2024).")
+    text = text.replace("Kent u het bericht?", "Kent u het rapport van de Inspectie Gezondheidszorg?")
+    p = parse_text(text)
+    assert p.onderwerp == "de Inspectie Gezondheidszorg en hiv-infecties"
+    assert [o.label for o in p.gericht_aan] == ["Minister van Volksgezondheid, Welzijn en Sport"]
+
+
+def test_word_answer_masthead_lines_run_together():
+    text = "AH 6042024Z18294\nAntwoord van minister Van Weel (Justitie en Veiligheid) (ontvangen 20 november 2024)\n" + BODY
+    p = parse_text(text, "ah-tk-20242025-604.docx-text.txt")
+    assert (p.nummer, p.zaaknummer) == (604, "2024Z18294")
