@@ -241,3 +241,14 @@ def test_a_printed_vergaderjaar_outranks_the_date():
         "over hiv (ingezonden 10 september 2024).\nVraag 1\nBent u bekend met het gegeven?\n"
     )
     assert parse_text(text, "kv-tk-2024Z18436.txt").vergaderjaar == "2024-2025"
+
+
+def test_signer_of_an_office_the_lexicon_does_not_know():
+    p = parse_text(WORD_ANSWER + "De Minister van Ruimte en Grond,\n\nA. Jansen\n", "ah-tk-20242025-612.docx-text.txt")
+    assert [(b.achternaam, b.office.label) for b in p.beantwoord_door] == [("Jansen", "Minister van Ruimte en Grond")]
+
+
+def test_addressed_to_no_office():
+    p = aanhangsel("Vragen van het lid Eerdmans (JA21) aan de regering over de begroting (ingezonden 12 november 2024).")
+    assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Eerdmans", "JA21")]
+    assert p.gericht_aan == () and p.onderwerp == "de begroting"

@@ -165,3 +165,11 @@ def test_a_notice_citation_is_kept_as_notice_text():
     p = parse_text(LETTER.format(date="5 december 2024", sentence=OP_JL))
     kinds = {c.soort for c in p.citations if c.identifier == "kv-tk-2025Z04512"}
     assert kinds == {CitationSoort.TOELICHTING}
+
+
+def test_notice_of_a_member_printed_without_party():
+    p = parse_text(LETTER.format(date="5 december 2024", sentence=(
+        "De vragen van het lid Bikker over de wachttijden in de ggz kunnen niet binnen de gebruikelijke termijn worden beantwoord."
+    )))
+    assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Bikker", None)]
+    assert p.onderwerp == "de wachttijden in de ggz"

@@ -301,6 +301,8 @@ _TITLE_START_ANY_CASE = re.compile(
 )
 # The askers end at "aan" before the first addressee: "Bikker (ChristenUnie)aan deMinister".
 _AAN = re.compile(rf"\s*,?\s*aan\s*(?={_DE}(?:{_TITLES}))")
+# Addressees that are no title ("aan de regering"): read plainly.
+_AAN_ANY = re.compile(r"\s*,?\s+aan\s+(?=(?:de|het)\s)")
 _SUBJECT_LEAD = re.compile(r"\s*,?\s*(?:" + "|".join(kopwoorden()["onderwerp"]) + r")(?=[\s«“‘\"'(]|[^\W\d_])\s*")
 _DATE_PAREN = re.compile(r"\s*\(?\s*\(\s*(?i:ingezonden)\s*(?:op\s*)?(?P<date>[^)]*)\)")
 # Where glue hides the "over" after an office that is not in the lexicon:
@@ -337,11 +339,13 @@ def find_title(text: str) -> Title | None:
 
 
 def _read_title(text: str, m: re.Match[str]) -> Title | None:
-    aan = _AAN.search(text, m.end())
-    if aan is None:
+    found = [a for a in (_AAN.search(text, m.end()), _AAN_ANY.search(text, m.end())) if a is not None]
+    if not found:
         return None
+    aan = min(found, key=lambda a: a.start())
     askers_text = text[m.end() : aan.start()]
-    if "\n\n" in askers_text or re.search(r"(?i)vra(?:gen|ag)\s*van\s*(?:het|de)\s", askers_text):
+    # The askers are a few names with their parties, within the paragraph.
+    if len(askers_text) > 400 or "\n\n" in askers_text or re.search(r"(?i)vra(?:gen|ag)\s*van\s*(?:het|de)\s|\(\s*ingezonden", askers_text):
         return None
     # The paragraph ends with its "(ingezonden ...)" date; without one (a Word
     # file puts the date first) it is the rest of its line.

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kg.model import Bewindspersoon, Office, Person
-from kg.parse.header import parse_persons, scan_offices, split_surname
+from kg.parse.header import parse_offices, parse_persons, scan_offices, split_surname
 from kg.parse.lexicon import kopwoorden, maanden, titel_pattern
 
 _MONTHS = "|".join(sorted(maanden(), key=len, reverse=True))
@@ -23,6 +23,10 @@ _MEMBERS = r"(?:het\s*(?:Kamer)?lid|de\s*(?:Kamer)?leden|het\s*leden)"
 _NAMED = r"(?P<askers>[^()\n]{2,80}?\([^()\n]{1,60}\)(?:\s*(?:,|en)\s*[^()\n]{2,80}?\([^()\n]{1,60}\))*)"
 # "De vragen van het lid X (P) ...", "de schriftelijke vragen van de leden ..."
 _QUESTIONS_OF = re.compile(rf"(?i:vragen)\s*van\s*{_MEMBERS}\s*{_NAMED}")
+# Without parties: "De vragen van het lid Bikker over ..." (names up to "over"/"aan").
+_QUESTIONS_OF_UNNAMED = re.compile(
+    rf"(?i:vragen)\s*van\s*{_MEMBERS}\s*(?P<askers>[A-ZÀ-Ý][^()\n.]{{1,80}}?)(?=\s+(?:over|aan|inzake|betreffende)\s)"
+)
 # "... hebben de leden X en Y (beiden P) schriftelijke vragen gesteld ..."
 _MEMBERS_ASKED = re.compile(
     rf"(?:heeft|hebben)\s*{_MEMBERS}\s*{_NAMED}\s*(?:schriftelijke\s*)?(?:kamer)?vragen\s*(?:gesteld|ingediend|ingezonden)", re.I
@@ -85,6 +89,7 @@ def parse_notice(text: str, own_date: dt.date | None) -> Notice | None:
     date printed without its year ("Op 12 maart jl.")."""
     flat = re.sub(r"\s+", " ", text)
     candidates = [m for pat in (_MEMBERS_ASKED, _QUESTIONS_OF) for m in pat.finditer(flat)]
+    candidates = candidates or list(_QUESTIONS_OF_UNNAMED.finditer(flat))
     if not candidates:
         return None
     # The sentence that says the delay, else the first that names askers.
@@ -195,6 +200,9 @@ _NAME = re.compile(
 )
 
 
+_UNKNOWN_OFFICE = re.compile(rf"(?P<office>(?:{_TITLES})\s+(?:van|voor)\s+[^,\n]{{3,80}})(?=,[^\S\n]*\n)")
+
+
 def parse_signatures(lines: list[str]) -> tuple[tuple[Bewindspersoon, ...], set[int]]:
     """Who signed the letter: each "De <office>," followed by a name, and the
     indices of the lines the signatures take (so that an answer's text can
@@ -208,7 +216,12 @@ def parse_signatures(lines: list[str]) -> tuple[tuple[Bewindspersoon, ...], set[
     for m in _SIGNER_OFFICE.finditer(text):
         scanned = scan_offices(text, m.end())
         if scanned is None or not scanned[0]:
-            continue
+            # a portfolio the lexicon does not know: the office runs to the comma ending its line
+            um = _UNKNOWN_OFFICE.match(text, m.end())
+            offices = parse_offices(um.group("office")) if um else ()
+            if not offices:
+                continue
+            scanned = (offices, um.end("office"))  # type: ignore[union-attr]
         offices, pos = scanned
         rest = text[pos:]
         # the name stands after the comma on the same line or on the next non-blank line
