@@ -29,7 +29,6 @@ from kg.read import read
 _BODY_START = re.compile(
     r"^\s*(?:(?:Vraag|Vragen)\s+\d|Antwoord(?:en)?(?:\s+op\s+vraag)?\s*\d|Antwoord\s*:?\s*$|\d{1,2}[.)]?\s*(?:$|[A-Z]))"
 )
-_DATE_LINE_END = re.compile(r"\(\s*ingezonden[^)]*\)\.?\s*$", re.I)
 _TITLE = re.compile(r"^\s*(?:Mondelinge\s+)?Vragen\s+van\b")
 _NOTICE = re.compile(r"^\s*Mededeling\s*$")
 _FOOTER = re.compile(r"^\s*(?:(?:Tweede|Eerste) Kamer,\s*vergaderjaar|(?:ah|kv)-(?:tk|ek)-|ISSN)")
@@ -65,11 +64,6 @@ def header_spans(lines: list[str]) -> list[tuple[int, int]]:
         if _BODY_START.match(ln) and (title is None or i > title):
             end = i
             break
-        if title is not None and i >= title and _DATE_LINE_END.search(ln) and i + 1 < len(lines):
-            # a Word question text: the questions follow unnumbered
-            if not any(_BODY_START.match(x) for x in lines[i + 1 : i + 4] if x.strip()):
-                end = i + 1
-                break
     if title is not None and any("ingezonden" in ln for ln in lines[:title]):
         end = min(end, title + 1)  # a Word question text: date, title line, then the questions unnumbered
     spans = [(0, end - 1)]
@@ -270,3 +264,40 @@ def test_word_answer_masthead_lines_run_together():
     text = "AH 6042024Z18294\nAntwoord van minister Van Weel (Justitie en Veiligheid) (ontvangen 20 november 2024)\n" + BODY
     p = parse_text(text, "ah-tk-20242025-604.docx-text.txt")
     assert (p.nummer, p.zaaknummer) == (604, "2024Z18294")
+
+
+def _pdf_texts(corpus: Path) -> list[tuple[Path, str]]:
+    """The corpus PDFs as the plain text an extractor makes of them: the form
+    in which lost line-end spaces are met."""
+    import shutil
+    import subprocess
+
+    pdfs = sorted(corpus.glob("docs/*.pdf")) + sorted(corpus.glob("unlabelled/*.pdf"))
+    tool = shutil.which("pdftotext")
+    if tool:  # poppler is fast; pdfminer (always installed) gives the same kind of text
+        return [(p, subprocess.run([tool, str(p), "-"], capture_output=True, text=True, check=True).stdout) for p in pdfs]
+    from pdfminer.high_level import extract_text
+
+    return [(p, extract_text(str(p))) for p in pdfs]
+
+
+def test_pdf_text_headers_survive_lost_spaces(corpus):
+    failures: list[str] = []
+    checked = 0
+    for pdf, text in _pdf_texts(corpus):
+        source = SourceText(path=pdf.with_suffix(".txt"), format="text", text=text, sha256="0" * 64)
+        want = facts(parse(source))
+        _, n = glue(text, set())
+        for which, label in [({i}, f"break {i}") for i in range(n)] + [(None, "all breaks")]:
+            glued, _ = glue(text, which)
+            try:
+                got = facts(parse(replace(source, text=glued)))
+            except KgError as exc:
+                failures.append(f"{pdf.name} {label}: {exc}")
+                continue
+            checked += 1
+            diff = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
+            if diff:
+                failures.append(f"{pdf.name} {label}: {diff}")
+    assert checked > 100
+    assert not failures, f"{len(failures)} of {checked}:\n" + "\n".join(failures)

@@ -132,7 +132,12 @@ _OFFICE_START = re.compile(rf"(?:^|,\s*|\s+en\s+)(?:de\s+|het\s+)?(?=(?:{_TITLES
 _PORTFOLIO_SPLIT = re.compile(r"(?:,\s*|\s+en\s+)(?=(?:van|voor)\s)")
 
 
+# A title run into its "van"/"voor": "Staatssecretarisvan Volksgezondheid".
+_GLUED_TITLE = re.compile(rf"\b({_TITLES})(?=(?:van|voor)(?:\s|[A-ZÀ-Ý]))")
+
+
 def normalise_glue(text: str) -> str:
+    text = _GLUED_TITLE.sub(r"\1 ", text)
     text = _GLUED_FUNCTION_WORD.sub(r"\1 ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -155,7 +160,8 @@ def canonical_portfolio(printed: str) -> str:
     """The portfolio as the lexicon spells it, when known; else as printed.
     Text after a dash is a state secretary's task ("Financiën – Fiscaliteit en
     Belastingdienst"), not part of the ministry."""
-    printed = re.split(r"\s+[–—-]\s+", printed.strip(" ,.;"))[0]
+    # an en or em dash with or without its spaces ("Sport– Jeugd"); a hyphen only spaced
+    printed = re.split(r"\s*[–—]\s*|\s+-\s+", printed.strip(" ,.;"))[0]
     known = known_portefeuille(printed)
     return known.naam if known else printed
 
@@ -166,6 +172,9 @@ def parse_offices(text: str) -> tuple[Office, ...]:
     two; "de Minister Justitie en Veiligheid" ("van" lost) -> one."""
     text = normalise_glue(text)
     text = re.sub(r",?\s*bij afwezigheid van .*$", "", text)  # the stand-in clause names no addressee
+    scanned = scan_offices(text)
+    if scanned is not None and not text[scanned[1] :].strip(" ,.;"):
+        return scanned[0]  # all in the lexicon
     starts = [m.end() for m in _OFFICE_START.finditer(text)]
     offices: list[Office] = []
     for i, start in enumerate(starts):
