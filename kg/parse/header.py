@@ -149,10 +149,15 @@ def _split_known(portfolio: str) -> list[str]:
     if known_portefeuille(portfolio):
         return [portfolio]
     parts = portfolio.split(" en ")
+    left = parts[0]
     for i in range(1, len(parts)):
-        left, right = " en ".join(parts[:i]), " en ".join(parts[i:])
-        if known_portefeuille(left) and (known_portefeuille(right) or _split_known(right) != [right]):
-            return [left] + _split_known(right)
+        if len(left) > 200:
+            break  # longer than any portfolio: no split further on can start with one
+        if known_portefeuille(left):
+            right = " en ".join(parts[i:])
+            if known_portefeuille(right) or _split_known(right) != [right]:
+                return [left] + _split_known(right)
+        left += " en " + parts[i]
     return [portfolio]
 
 
@@ -240,12 +245,14 @@ _TITLE_AT = rf"(?P<t>{_TITLES})(?:(?=\s*(?:van|voor)(?:\s|[A-ZÀ-Ý]))|(?![a-zà
 _FIRST_TITLE = re.compile(rf"\s*{_DE}{_TITLE_AT}")
 _NEXT_TITLE = re.compile(rf"\s*(?:,|en)\s*{_DE}{_TITLE_AT}")
 _VZ = re.compile(r"\s*(?P<vz>van|voor)(?=\s|[A-ZÀ-Ý])\s*")
+# The portfolio alternation is large: compiled once, tried after the short
+# patterns below have matched.
 _KNOWN = re.compile(rf"\s*(?P<p>{portefeuille_pattern()})")
 # A state secretary's task after a dash ("Financiën – Fiscaliteit en
 # Belastingdienst") names no office of its own.
-_TASK = re.compile(rf"\s+[–—-]\s+(?:{portefeuille_pattern()})")
+_TASK_DASH = re.compile(r"\s*[–—]\s*|\s+-\s+")
 _MORE_VZ = re.compile(r"\s*(?:,|en)\s*(?=(?:van|voor)(?:\s|[A-ZÀ-Ý]))")
-_MORE_KNOWN = re.compile(rf"\s*(?:,|en)\s*(?=(?:{portefeuille_pattern()}))")
+_MORE = re.compile(r"\s*(?:,|en)\s*")
 _STAND_IN = re.compile(r"\s*,?\s*bij\s*afwezigheid\s*van\s*")
 
 
@@ -274,9 +281,11 @@ def scan_offices(text: str, pos: int = 0) -> tuple[tuple[Office, ...], int] | No
                 break
             ports.append((mv.group("vz") if mv else None, mk.group("p")))
             pos = mk.end()
-            if mt := _TASK.match(text, pos):
-                pos = mt.end()
-            nxt = _MORE_VZ.match(text, pos) or _MORE_KNOWN.match(text, pos)
+            if (dash := _TASK_DASH.match(text, pos)) and (task := _KNOWN.match(text, dash.end())):
+                pos = task.end()
+            nxt = _MORE_VZ.match(text, pos)
+            if nxt is None and (more := _MORE.match(text, pos)) and _KNOWN.match(text, more.end()):
+                nxt = more
             if nxt is None or _NEXT_TITLE.match(text, pos):
                 break
             pos = nxt.end()

@@ -45,7 +45,16 @@ def portefeuilles() -> dict[str, Portefeuille]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _longest_portefeuille() -> int:
+    return max(len(p.naam) for p in portefeuilles().values())
+
+
 def known_portefeuille(text: str) -> Portefeuille | None:
+    # A text far longer than any portfolio is none; folding it would only
+    # cost time (and, tried at every split of a long text, quadratic time).
+    if len(text) > 2 * _longest_portefeuille() + 20:
+        return None
     return portefeuilles().get(fold(text))
 
 
