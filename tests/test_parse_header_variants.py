@@ -252,3 +252,11 @@ def test_addressed_to_no_office():
     p = aanhangsel("Vragen van het lid Eerdmans (JA21) aan de regering over de begroting (ingezonden 12 november 2024).")
     assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Eerdmans", "JA21")]
     assert p.gericht_aan == () and p.onderwerp == "de begroting"
+
+
+@pytest.mark.parametrize("printed", ["(ingezonden 20-11-2024)", "Ingezonden: 20 november 2024", "ingezonden op 20/11/2024"])
+def test_submission_date_printed_otherwise(printed):
+    text = WORD_QUESTIONS.replace("(ingezonden 20 november 2024)", printed).format(
+        title="Vragen van het lid Tseggai (GroenLinks-PvdA) aan de minister van Justitie en Veiligheid over escortbureaus"
+    )
+    assert parse_text(text, "2024Z18891.docx-text.txt").ingezonden == dt.date(2024, 11, 20)

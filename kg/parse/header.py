@@ -22,12 +22,17 @@ _GLUED_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z][a-zà-ÿ])")
 _PREFIX_WORDS = {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "’t", "op", "la", "le", "du", "da", "dos", "di", "von", "zu", "vande", "vanden", "vander"}
 
 
+# Web pages and Word files may print a date in figures: "20-11-2024".
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d{2})(?!\d)")
+
+
 def parse_date(text: str) -> dt.date | None:
     m = _DATE.search(text)
-    if not m:
-        return None
     try:
-        return dt.date(int(m.group(3)), maanden()[m.group(2).lower()], int(m.group(1)))
+        if m:
+            return dt.date(int(m.group(3)), maanden()[m.group(2).lower()], int(m.group(1)))
+        n = _NUMERIC_DATE.search(text)
+        return dt.date(int(n.group(3)), int(n.group(2)), int(n.group(1))) if n else None
     except ValueError:
         return None
 
@@ -430,7 +435,7 @@ _ANSWER = re.compile(
 _ANSWERER = re.compile(rf"(?P<titel>{_TITLES})\s*(?P<name>[^()]+?)\s*\((?P<portfolio>[^()]+)\)")
 _MEDE_NAMENS = re.compile(r"mede\s*namens\s*(?P<offices>.+)$", re.S)
 _ZIE_OOK = re.compile(r"Zie\s*ook\s*(?P<ref>.+?)(?:\.\s*$|\.(?=\s*[A-Z])|$)", re.S)
-_INGEZONDEN_LOOSE = re.compile(r"ingezonden\s*(?:op\s*)?[:]?\s*(\d{1,2}\s*[^\W\d_]+\s*\d{4})", re.I)
+_INGEZONDEN_LOOSE = re.compile(r"ingezonden\s*(?:op\s*)?[:]?\s*(\d{1,2}\s*[^\W\d_]+\s*\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})", re.I)
 # Older answers print the date under a bare heading: "Antwoord (Ontvangen 4 juli 2006)".
 _ANSWER_BARE = re.compile(r"^\s*(?P<kind>Antwoord|Mededeling)\s*\(\s*ontvangen\s*(?P<date>[^)]*)\)", re.I | re.M)
 
