@@ -166,6 +166,11 @@ ADVERSARIAL = {
     "headings": lambda n: "Vraag 1 t/m " + "1, " * n + "\nAntwoord 1\nJa.",
     "citations cut short": lambda n: "Vraag 1\nZie Aanhangsel Handelingen, vergaderjaar " + "2023–2024, " * n,
     "zaak numbers": lambda n: "Vraag 1\n" + "2024Z1234 " * n + "\nAntwoord 1\nJa.",
+    "title openings": lambda n: "Vragen van het lid Jansen (VVD) " * n + "aan de Minister van Financiën over x",
+    "notices with open quotes": lambda n: (
+        "De vragen van het Kamerlid Bikker (ChristenUnie) over «het bericht. " * n
+        + "kunnen niet binnen de gebruikelijke termijn worden beantwoord."
+    ),
     "flattened repeats": lambda n: ("Vragen van het lid X (P) aan de Minister van Financiën over y (ingezonden 1 mei 2024). Vraag 1 Kunt u? Antwoord 1 Ja. " * n),
 }
 

@@ -3,6 +3,7 @@ the "Antwoord van ..." (or "Mededeling van ...") paragraph."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -354,7 +355,7 @@ def find_title(text: str) -> Title | None:
     form is preferred: a web page's own title above it may say "Antwoord op
     vragen van het lid ..." in lower case."""
     for pattern in (_TITLE_START, _TITLE_START_ANY_CASE):
-        for m in pattern.finditer(text):
+        for m in itertools.islice(pattern.finditer(text), 20):  # a header holds one title, a page title perhaps another
             title = _read_title(text, m)
             if title is not None:
                 return title
@@ -362,7 +363,10 @@ def find_title(text: str) -> Title | None:
 
 
 def _read_title(text: str, m: re.Match[str]) -> Title | None:
-    found = [a for a in (_AAN.search(text, m.end()), _AAN_ANY.search(text, m.end())) if a is not None]
+    # The askers take a few hundred characters at most, the paragraph a few
+    # thousand: searching no further keeps a mangled text's parse linear.
+    limit = m.end() + 500
+    found = [a for a in (_AAN.search(text, m.end(), limit), _AAN_ANY.search(text, m.end(), limit)) if a is not None]
     if not found:
         return None
     aan = min(found, key=lambda a: a.start())
@@ -374,7 +378,7 @@ def _read_title(text: str, m: re.Match[str]) -> Title | None:
     # file puts the date first) it is the rest of its line.
     line_end = text.find("\n", aan.end())
     line_end = len(text) if line_end < 0 else line_end
-    dm = _DATE_PAREN.search(text, aan.end())
+    dm = _DATE_PAREN.search(text, aan.end(), aan.end() + 3000)
     if dm is not None and re.search(r"(?:Antwoord|Mededeling)\s*van\b", text[aan.end() : dm.start()]):
         dm = None
     para_end = dm.start() if dm else line_end

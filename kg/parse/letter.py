@@ -8,6 +8,7 @@ or a letter that has no "Antwoord van ..." line."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -88,8 +89,9 @@ def parse_notice(text: str, own_date: dt.date | None) -> Notice | None:
     delay notice that names them. ``own_date`` (the notice's date) resolves a
     date printed without its year ("Op 12 maart jl.")."""
     flat = re.sub(r"\s+", " ", text)
-    candidates = [m for pat in (_MEMBERS_ASKED, _QUESTIONS_OF) for m in pat.finditer(flat)]
-    candidates = candidates or list(_QUESTIONS_OF_UNNAMED.finditer(flat))
+    # A notice names its questions once or twice; a few candidates suffice.
+    candidates = [m for pat in (_MEMBERS_ASKED, _QUESTIONS_OF) for m in itertools.islice(pat.finditer(flat), 10)]
+    candidates = candidates or list(itertools.islice(_QUESTIONS_OF_UNNAMED.finditer(flat), 10))
     if not candidates:
         return None
     # The sentence that says the delay, else the first that names askers.
@@ -125,30 +127,33 @@ def parse_notice(text: str, own_date: dt.date | None) -> Notice | None:
     )
 
 
+# A subject or a sentence is at most a few hundred characters; looking no
+# further keeps the search linear in the text however it is mangled.
+_WINDOW = 1500
+
+
 def _subject_end(text: str, start: int) -> int:
     """End of a subject from ``start``: a full stop inside «...» or quotes
     ends nothing."""
-    depth = 0
-    i = start
-    while i < len(text):
-        c = text[i]
-        if c in "«“":
-            depth += 1
-        elif c in "»”" and depth:
-            depth -= 1
-        elif depth == 0 and (m := _SUBJECT_END.match(text, i)):
-            return m.start()
-        i += 1
-    return len(text)
+    window = text[start : start + _WINDOW]
+    depth, last = 0, 0
+    for m in _SUBJECT_END.finditer(window):
+        segment = window[last : m.start()]
+        depth = max(0, depth + segment.count("«") + segment.count("“") - segment.count("»") - segment.count("”"))
+        last = m.start()
+        if depth == 0:
+            return start + m.start()
+    return min(len(text), start + _WINDOW)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
     """The sentence holding text[start:end]: from after the last full stop
     before it (one that ends a sentence) to the first one after it that does."""
-    left = max((m.end() for m in re.finditer(r"\.\s+(?=[A-ZÀ-Ý])", text[:start])), default=0)
+    lo = max(0, start - _WINDOW)
+    left = max((lo + m.end() for m in re.finditer(r"\.\s+(?=[A-ZÀ-Ý])", text[lo:start])), default=lo)
     stop = _subject_end(text, end)
-    m = re.compile(r"\.(?=\s+[A-ZÀ-Ý]|\s*$)").search(text, stop)
-    right = m.end() if m else len(text)
+    m = re.compile(r"\.(?=\s+[A-ZÀ-Ý]|\s*$)").search(text, stop, stop + _WINDOW)
+    right = m.end() if m else min(len(text), stop + _WINDOW)
     return text[left:right].strip()
 
 
