@@ -301,3 +301,12 @@ def test_pdf_text_headers_survive_lost_spaces(corpus):
                 failures.append(f"{pdf.name} {label}: {diff}")
     assert checked > 100
     assert not failures, f"{len(failures)} of {checked}:\n" + "\n".join(failures)
+
+
+def test_a_chain_of_zie_ook_clauses_is_cited_whole():
+    chain = " ".join(f"Zie ook Aanhangsel Handelingen, vergaderjaar 2022–2023, nr. {n}." for n in (402, 417, 523, 618, 700, 701, 812, 830))
+    p = parse_text(header(
+        "Vragen van het lid Eerdmans (JA21) aan de Minister van Defensie over x (ingezonden 2 mei 2024).",
+        "Antwoord van Minister Brekelmans (Defensie) (ontvangen 27 mei 2024). " + chain,
+    ))
+    assert {c.identifier for c in p.citations} == {f"ah-tk-20222023-{n}" for n in (402, 417, 523, 618, 700, 701, 812, 830)}

@@ -562,11 +562,13 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
         rest = re.sub(r"\s+", " ", after_title[m.end() :])
         zm = _ZIE_OOK.search(rest)
         if zm:
-            h.zie_ook = zm.group(0)
+            # A chain of "Zie ook" clauses ("... nr. 402. Zie ook ..., nr. 417")
+            # runs to the end of the header: all of it is cited.
+            h.zie_ook = rest[zm.start() :].strip()
     if h.zie_ook is None:
         zm = _ZIE_OOK.search(flat)
         if zm:
-            h.zie_ook = zm.group(0)
+            h.zie_ook = zm.group(0) if title is None else flat[zm.start() :].strip()
     return h
 
 
