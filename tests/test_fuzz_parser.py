@@ -157,7 +157,13 @@ ADVERSARIAL = {
     "addressees without end": lambda n: "Vragen van het lid X (P) aan de Minister van " + "Sociale Zaken en " * n,
     "offices listed": lambda n: "Vragen van het lid X (P) aan de " + "Minister van Financiën en de " * n + "over x",
     "open brackets": lambda n: "Vragen van het lid X " + "(" * n,
-    "notice askers": lambda n: "Op 12 maart jl. hebben de leden " + "Kostić (PvdD) en " * n + "schriftelijke vragen",
+    "notice askers": lambda n: (
+        "Op 12 maart jl. hebben de leden " + "Kostić (PvdD) en " * n + "schriftelijke vragen. Deze kunnen niet binnen de gebruikelijke termijn worden beantwoord."
+    ),
+    "askers without their verb": lambda n: (
+        "Zie de brief. " + "het lid Jansen (VVD), hebben de leden Kostić (PvdD) en " * n
+        + " kunnen niet binnen de gebruikelijke termijn worden beantwoord."
+    ),
     "signature lines": lambda n: "Vraag 1\nKunt u?\nAntwoord 1\nJa.\n" + "De Minister van Financiën,\n" * n,
     "spaces": lambda n: "Vraag 1\n" + " " * (20 * n) + "?\nAntwoord 1\nJa.",
     "hyphens": lambda n: "Vraag 1\nwoord" + "-\n" * n + "?\nAntwoord 1\nJa.",

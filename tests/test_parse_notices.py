@@ -173,3 +173,19 @@ def test_notice_of_a_member_printed_without_party():
     )))
     assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Bikker", None)]
     assert p.onderwerp == "de wachttijden in de ggz"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Op 12 maart jl. zijn door de leden Kostić en Teunissen (beiden PvdD) schriftelijke vragen gesteld aan de minister van Landbouw, Visserij, Voedselzekerheid en Natuur over de vogelgriep.",
+        "De leden Kostić en Teunissen (beiden PvdD) hebben op 12 maart jl. schriftelijke vragen gesteld aan de minister van Landbouw, Visserij, Voedselzekerheid en Natuur over de vogelgriep.",
+        "Op 12 maart jl. ontving ik de vragen van de leden Kostić en Teunissen (beiden PvdD) aan de minister van Landbouw, Visserij, Voedselzekerheid en Natuur over de vogelgriep.",
+    ],
+)
+def test_other_orders_of_the_notice_sentence(sentence):
+    p = parse_text(LETTER.format(date="2 april 2025", sentence=sentence + " Deze kunnen niet binnen de gebruikelijke termijn worden beantwoord."))
+    assert [(x.achternaam, x.fractie) for x in p.vragenstellers] == [("Kostić", "PvdD"), ("Teunissen", "PvdD")]
+    assert [o.label for o in p.gericht_aan] == ["Minister van Landbouw, Visserij, Voedselzekerheid en Natuur"]
+    assert p.onderwerp == "de vogelgriep"
+    assert p.ingezonden == dt.date(2025, 3, 12)

@@ -356,6 +356,8 @@ def find_title(text: str) -> Title | None:
     vragen van het lid ..." in lower case."""
     for pattern in (_TITLE_START, _TITLE_START_ANY_CASE):
         for m in itertools.islice(pattern.finditer(text), 20):  # a header holds one title, a page title perhaps another
+            if pattern is _TITLE_START_ANY_CASE and not m.group("mondeling") and text[: m.start()].rstrip(" ")[-1:] not in ("", "\n"):
+                continue  # "de vragen van het lid ..." in a sentence is no title
             title = _read_title(text, m)
             if title is not None:
                 return title

@@ -21,9 +21,26 @@ _TITLES = titel_pattern()
 _MEMBERS = r"(?:het\s*(?:Kamer)?lid|de\s*(?:Kamer)?leden|het\s*leden)"
 # Names each followed by their party in brackets: "Kostić en Teunissen (beiden PvdD)",
 # "Van den Hil (VVD) en Bikker (ChristenUnie)".
-_NAMED = r"(?P<askers>[^()\n]{2,80}?\([^()\n]{1,60}\)(?:\s*(?:,|en)\s*[^()\n]{2,80}?\([^()\n]{1,60}\))*)"
+# Each group (names and their party) is read one way only, as an atomic
+# group would (a lookahead and a back-reference: Python before 3.11 has no
+# "(?>...)"), and at most a dozen follow: a failed match stays short
+# wherever it starts.
+_NAME = r"[^()\s,.;][^()\n]{0,79}?\s*\([^()\n]{1,60}\)"
+_NAMED = (
+    rf"(?P<askers>(?=(?P<a0>{_NAME}))(?P=a0)"
+    rf"(?:\s*(?:,|\ben\b)\s*(?=(?P<a1>{_NAME}))(?P=a1)){{0,12}})"
+)
 # "De vragen van het lid X (P) ...", "de schriftelijke vragen van de leden ..."
 _QUESTIONS_OF = re.compile(rf"(?i:vragen)\s*van\s*{_MEMBERS}\s*{_NAMED}")
+# "... zijn door de leden X en Y (beiden P) schriftelijke vragen gesteld aan ...",
+# "... vragen gesteld door het lid X (P) over ..."
+_BY_MEMBERS = re.compile(
+    rf"door\s*{_MEMBERS}\s*{_NAMED}(?:\s*(?:schriftelijke\s*)?(?:kamer)?vragen\s*(?:gesteld|ingediend|ingezonden))?", re.I
+)
+# "Het lid X (P) heeft op 12 maart jl. schriftelijke vragen gesteld aan ..."
+_MEMBERS_HAVE_ASKED = re.compile(
+    rf"{_MEMBERS}\s*{_NAMED}\s*(?:heeft|hebben)\b[^\n]{{0,60}}?(?:kamer)?vragen\s*(?:gesteld|ingediend|ingezonden)", re.I
+)
 # Without parties: "De vragen van het lid Bikker over ..." (names up to "over"/"aan").
 _QUESTIONS_OF_UNNAMED = re.compile(
     rf"(?i:vragen)\s*van\s*{_MEMBERS}\s*(?P<askers>[A-ZÀ-Ý][^()\n.]{{1,80}}?)(?=\s+(?:over|aan|inzake|betreffende)\s)"
@@ -90,7 +107,11 @@ def parse_notice(text: str, own_date: dt.date | None) -> Notice | None:
     date printed without its year ("Op 12 maart jl.")."""
     flat = re.sub(r"\s+", " ", text)
     # A notice names its questions once or twice; a few candidates suffice.
-    candidates = [m for pat in (_MEMBERS_ASKED, _QUESTIONS_OF) for m in itertools.islice(pat.finditer(flat), 10)]
+    candidates = [
+        m
+        for pat in (_MEMBERS_ASKED, _QUESTIONS_OF, _BY_MEMBERS, _MEMBERS_HAVE_ASKED)
+        for m in itertools.islice(pat.finditer(flat), 10)
+    ]
     candidates = candidates or list(itertools.islice(_QUESTIONS_OF_UNNAMED.finditer(flat), 10))
     if not candidates:
         return None
@@ -112,7 +133,7 @@ def parse_notice(text: str, own_date: dt.date | None) -> Notice | None:
     sent_start = flat.find(sentence)
     before = flat[max(0, sent_start) : m.start()]
     after = flat[m.end() : max(m.end(), sent_start + len(sentence))]
-    asked = _ASKED_ON.search(after) or _ASKED_ON.search(before) or _OP_DATE.search(before)
+    asked = _ASKED_ON.search(after) or _ASKED_ON.search(before) or _OP_DATE.search(before) or _OP_DATE.search(m.group(0))
     ingezonden = _resolve(asked.group(1), own_date) if asked else None
     zaken = {f"{a}Z{b}" for a, b in _ZAAK.findall(sentence)}
     if len(zaken) != 1:
