@@ -133,7 +133,7 @@ def _mostly_blank_separated(lines: list[str]) -> bool:
 # ----------------------------------------------------------- flattened text
 
 _FLAT_BREAKS = re.compile(
-    r"(?=(?:Vragen van|Mondelinge vragen van|Antwoord van|Mededeling van|Zie ook Aanhangsel)\b)"
+    r"(?=(?:Vragen van|Vraag van het|Mondelinge vragen van|Antwoord van|Mededeling van|Zie ook Aanhangsel)\b)"
     r"|(?=(?:Tweede|Eerste) Kamer,\s*vergaderjaar\s*\d{4}[–-]\d{4},\s*(?:Aanhangsel|Vragen))"
     r"|(?=(?:ah|kv)-(?:tk|ek)-\d{4}\S*\s+ISSN)"
     r"|(?<=Aanhangsel van de Handelingen )(?=Vragen gesteld)"

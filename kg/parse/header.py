@@ -3,12 +3,13 @@ the "Antwoord van ..." (or "Mededeling van ...") paragraph."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
 from kg.model import Bewindspersoon, Kamer, Office, Person
 from kg.parse.citations import ABBREVIATIONS
-from kg.parse.lexicon import fold, known_portefeuille, maanden, titel_pattern, titels
+from kg.parse.lexicon import fold, known_portefeuille, kopwoorden, maanden, portefeuille_pattern, titel_pattern, titels
 
 _MONTHS = "|".join(sorted(maanden(), key=len, reverse=True))
 _DATE = re.compile(rf"(\d{{1,2}})\s*({_MONTHS})\s*(\d{{4}})", re.I)
@@ -23,12 +24,17 @@ _GLUED_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z][a-zà-ÿ])")
 _PREFIX_WORDS = {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "’t", "op", "la", "le", "du", "da", "dos", "di", "von", "zu", "vande", "vanden", "vander"}
 
 
+# Web pages and Word files may print a date in figures: "20-11-2024".
+_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d{2})(?!\d)")
+
+
 def parse_date(text: str) -> dt.date | None:
     m = _DATE.search(text)
-    if not m:
-        return None
     try:
-        return dt.date(int(m.group(3)), maanden()[m.group(2).lower()], int(m.group(1)))
+        if m:
+            return dt.date(int(m.group(3)), maanden()[m.group(2).lower()], int(m.group(1)))
+        n = _NUMERIC_DATE.search(text)
+        return dt.date(int(n.group(3)), int(n.group(2)), int(n.group(1))) if n else None
     except ValueError:
         return None
 
@@ -46,14 +52,27 @@ def vergaderjaar_of(date: dt.date) -> str:
 # ------------------------------------------------------------------ people
 
 
+# "Slagt - Tichelman", "Slagt – Tichelman": a double name printed with spaces
+# or a dash around its hyphen is one surname, "Slagt-Tichelman".
+_SPACED_HYPHEN = re.compile(r"(?<=[^\W\d_])\s*[-–—]\s*(?=[^\W\d_])")
+# A capitalised prefix run into the name: "VanNispen", "DeJong".
+_GLUED_PREFIX = re.compile(r"\b(Van|De|Den|Der|Ter|Ten|Te|Het|In\s+'t|Op\s+de)(?=[A-Z][a-zà-ÿ])")
+
+
+def _double_name(name: str) -> str:
+    return _SPACED_HYPHEN.sub("-", name)
+
+
 def split_surname(name: str) -> tuple[str, str | None]:
     """(surname with prefix, first name or None) from a printed name.
 
     "Van Nispen" -> ("Van Nispen", None); "Inge vanDijk" -> ("Van Dijk",
     "Inge"); "DaniëlleJansen" -> ("Jansen", "Daniëlle"); "Faber-van de
-    Klashorst" stays whole. A first name is only split off where the print
-    shows it: a glued capital, or a lower-case prefix after another word."""
-    name = re.sub(r"\s+", " ", name).strip(" ,.;")
+    Klashorst" and "Slagt - Tichelman" ("Slagt-Tichelman") stay whole. A
+    first name is only split off where the print shows it: a glued capital,
+    or a lower-case prefix after another word."""
+    name = _double_name(re.sub(r"\s+", " ", name).strip(" ,.;"))
+    name = _GLUED_PREFIX.sub(r"\1 ", name)
     voornaam = None
     glued = _GLUED_CAMEL.split(name)
     if len(glued) == 2 and " " not in glued[0] and glued[0][:1].isupper() and glued[0].lower() not in _PREFIX_WORDS:
@@ -80,13 +99,16 @@ def split_surname(name: str) -> tuple[str, str | None]:
 
 
 _PARTY_GROUP = re.compile(r"\(([^()]*)\)")
-_ALL_OF = re.compile(r"^(?:beiden|allen|alle\s+\w+|allebei)\s+", re.I)
+_ALL_OF = re.compile(r"^(?:beiden|allen|allebei)(?=\s|[A-Z0-9])\s*|^alle\s+\w+\s+", re.I)
+# "(SP)en Lahlah", "Kostić enTeunissen": a joining word glued to a name.
+_GLUED_JOIN = re.compile(r"(?<=\))(?=\S)|(?<=[^\W\d_])(?=\()|(?<![^\W\d_])(en)(?=[A-ZÀ-Ý])")
 
 
 def parse_persons(text: str) -> tuple[Person, ...]:
     """Members with their party: "Van Nispen (SP) en Lahlah (GroenLinks-PvdA)",
     "Kröger en Gabriëls (beiden GroenLinks-PvdA)", "Omtzigt (CDA), Gesthuizen
     (SP) en Schouw (D66)"."""
+    text = _GLUED_JOIN.sub(lambda m: (m.group(1) + " ") if m.group(1) else " ", text)
     persons: list[Person] = []
     pos = 0
     groups = list(_PARTY_GROUP.finditer(text))
@@ -101,7 +123,7 @@ def parse_persons(text: str) -> tuple[Person, ...]:
         names = [n for n in re.split(r"\s*,\s*|\s+en\s+", names_text) if n.strip()]
         if not names:
             continue
-        fractie = _ALL_OF.sub("", party).strip() if party else None
+        fractie = re.sub(r"\s+", " ", _ALL_OF.sub("", party)).strip() if party else None
         shared = bool(party and _ALL_OF.match(party))
         for i, printed in enumerate(names):
             achternaam, voornaam = split_surname(printed)
@@ -117,7 +139,12 @@ _OFFICE_START = re.compile(rf"(?:^|,\s*|\s+en\s+)(?:de\s+|het\s+)?(?=(?:{_TITLES
 _PORTFOLIO_SPLIT = re.compile(r"(?:,\s*|\s+en\s+)(?=(?:van|voor)\s)")
 
 
+# A title run into its "van"/"voor": "Staatssecretarisvan Volksgezondheid".
+_GLUED_TITLE = re.compile(rf"\b({_TITLES})(?=(?:van|voor)(?:\s|[A-ZÀ-Ý]))")
+
+
 def normalise_glue(text: str) -> str:
+    text = _GLUED_TITLE.sub(r"\1 ", text)
     text = _GLUED_FUNCTION_WORD.sub(r"\1 ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -129,10 +156,15 @@ def _split_known(portfolio: str) -> list[str]:
     if known_portefeuille(portfolio):
         return [portfolio]
     parts = portfolio.split(" en ")
+    left = parts[0]
     for i in range(1, len(parts)):
-        left, right = " en ".join(parts[:i]), " en ".join(parts[i:])
-        if known_portefeuille(left) and (known_portefeuille(right) or _split_known(right) != [right]):
-            return [left] + _split_known(right)
+        if len(left) > 200:
+            break  # longer than any portfolio: no split further on can start with one
+        if known_portefeuille(left):
+            right = " en ".join(parts[i:])
+            if known_portefeuille(right) or _split_known(right) != [right]:
+                return [left] + _split_known(right)
+        left += " en " + parts[i]
     return [portfolio]
 
 
@@ -140,7 +172,8 @@ def canonical_portfolio(printed: str) -> str:
     """The portfolio as the lexicon spells it, when known; else as printed.
     Text after a dash is a state secretary's task ("Financiën – Fiscaliteit en
     Belastingdienst"), not part of the ministry."""
-    printed = re.split(r"\s+[–—-]\s+", printed.strip(" ,.;"))[0]
+    # an en or em dash with or without its spaces ("Sport– Jeugd"); a hyphen only spaced
+    printed = re.split(r"\s*[–—]\s*|\s+-\s+", printed.strip(" ,.;"))[0]
     known = known_portefeuille(printed)
     return known.naam if known else printed
 
@@ -151,6 +184,9 @@ def parse_offices(text: str) -> tuple[Office, ...]:
     two; "de Minister Justitie en Veiligheid" ("van" lost) -> one."""
     text = normalise_glue(text)
     text = re.sub(r",?\s*bij afwezigheid van .*$", "", text)  # the stand-in clause names no addressee
+    scanned = scan_offices(text)
+    if scanned is not None and not text[scanned[1] :].strip(" ,.;"):
+        return scanned[0]  # all in the lexicon
     starts = [m.end() for m in _OFFICE_START.finditer(text)]
     offices: list[Office] = []
     for i, start in enumerate(starts):
@@ -198,30 +234,223 @@ def make_office(titel: str, voorzetsel: str, portefeuille: str, printed: str) ->
     return Office(titel, voorzetsel, portefeuille, printed=printed, ministerie=ministerie)
 
 
+# -------------------------------------------- offices, glue-tolerant scan
+#
+# PDF extraction loses the space at some line ends, so the addressee part of
+# a title may read "aan deStaatssecretaris van Justitie", "de MinisterSociale
+# Zaken en Werkgelegenheid" or "Defensie overde levering van ...". The scan
+# below walks the addressee part with the lexicon (titles, known portfolios
+# in a form that tolerates lost spaces and left hyphens) and so knows where
+# the last office ends and the subject begins, whatever spaces are missing.
+# Where a portfolio is not in the lexicon it gives up, and the plain reading
+# of ``parse_offices`` is used instead.
+
+_DE = r"(?:(?:de|het)(?=\s|[A-ZÀ-Ý])\s*)?"
+# A title may be glued to "van"/"voor" or to a capitalised portfolio, never
+# to a lower-case letter ("ministerie" is no title).
+_TITLE_AT = rf"(?P<t>{_TITLES})(?:(?=\s*(?:van|voor)(?:\s|[A-ZÀ-Ý]))|(?![a-zà-ÿ]))"
+_FIRST_TITLE = re.compile(rf"\s*{_DE}{_TITLE_AT}")
+_NEXT_TITLE = re.compile(rf"\s*(?:,|en)\s*{_DE}{_TITLE_AT}")
+_VZ = re.compile(r"\s*(?P<vz>van|voor)(?=\s|[A-ZÀ-Ý])\s*")
+# The portfolio alternation is large: compiled once, tried after the short
+# patterns below have matched.
+_KNOWN = re.compile(rf"\s*(?P<p>{portefeuille_pattern()})")
+# A state secretary's task after a dash ("Financiën – Fiscaliteit en
+# Belastingdienst") names no office of its own.
+_TASK_DASH = re.compile(r"\s*[–—]\s*|\s+-\s+")
+_MORE_VZ = re.compile(r"\s*(?:,|en)\s*(?=(?:van|voor)(?:\s|[A-ZÀ-Ý]))")
+_MORE = re.compile(r"\s*(?:,|en)\s*")
+_STAND_IN = re.compile(r"\s*,?\s*bij\s*afwezigheid\s*van\s*")
+
+
+def scan_offices(text: str, pos: int = 0) -> tuple[tuple[Office, ...], int] | None:
+    """The offices named from ``pos`` on ("de Ministers van A en van B en de
+    Staatssecretaris van C", "de Minister en de Staatssecretaris van X") and
+    where they end; None when a portfolio is not in the lexicon. Titles
+    printed together share the portfolios that follow them."""
+    m = _FIRST_TITLE.match(text, pos)
+    if m is None:
+        return None
+    offices: list[Office] = []
+    while m is not None:
+        start = m.start("t")
+        titles = [titels()[m.group("t")]]
+        pos = m.end()
+        # "de Minister en de Staatssecretaris van X": more titles before the portfolio
+        while titles[-1] != "Minister-president" and not _VZ.match(text, pos) and (mt := _NEXT_TITLE.match(text, pos)):
+            titles.append(titels()[mt.group("t")])
+            pos = mt.end()
+        ports: list[tuple[str | None, str]] = []
+        while True:
+            mv = _VZ.match(text, pos)
+            mk = _KNOWN.match(text, mv.end() if mv else pos)
+            if mk is None:
+                break
+            ports.append((mv.group("vz") if mv else None, mk.group("p")))
+            pos = mk.end()
+            if (dash := _TASK_DASH.match(text, pos)) and (task := _KNOWN.match(text, dash.end())):
+                pos = task.end()
+            nxt = _MORE_VZ.match(text, pos)
+            if nxt is None and (more := _MORE.match(text, pos)) and _KNOWN.match(text, more.end()):
+                nxt = more
+            if nxt is None or _NEXT_TITLE.match(text, pos):
+                break
+            pos = nxt.end()
+        printed = re.sub(r"\s+", " ", text[start:pos]).strip()
+        for titel in titles:
+            if titel == "Minister-president":
+                offices.append(Office("Minister-president", "", "", printed=printed, ministerie="Algemene Zaken"))
+                continue
+            if not ports:
+                return None  # a title without a known portfolio: not for the lexicon
+            for vz, portfolio in ports:
+                known = known_portefeuille(portfolio)
+                assert known is not None
+                offices.append(make_office(titel, vz or known.voorzetsel, known.naam, printed))
+        m = _NEXT_TITLE.match(text, pos)
+    if any(o.titel == "Minister-president" for o in offices):
+        offices = [o for o in offices if not (o.titel == "Minister" and o.portefeuille == "Algemene Zaken")]
+    return tuple(dict.fromkeys(offices)), pos
+
+
+# ------------------------------------------------------- the title paragraph
+
+# "Vragen van het lid", "Vraag van het lid" (one question), "Vragen van de
+# leden", "Vragen van het leden" (a slip of the source), "... het Kamerlid",
+# "... de Kamerleden"; any space may be lost.
+_TITLE_START = re.compile(
+    r"(?P<mondeling>Mondelinge\s*)?(?:Vragen|Vraag)\s*van\s*(?:het|de)\s*(?:Kamer)?(?:leden|lid)(?=[\s(A-ZÀ-Ý'’]|$)"
+)
+_TITLE_START_ANY_CASE = re.compile(
+    r"(?P<mondeling>[Mm]ondelinge\s*)?[Vv]ra(?:gen|ag)\s*van\s*(?:het|de)\s*(?:[Kk]amer)?(?:leden|lid)(?=[\s(A-ZÀ-Ý'’]|$)"
+)
+# The askers end at "aan" before the first addressee: "Bikker (ChristenUnie)aan deMinister".
+_AAN = re.compile(rf"\s*,?\s*aan\s*(?={_DE}(?:{_TITLES}))")
+# Addressees that are no title ("aan de regering"): read plainly.
+_AAN_ANY = re.compile(r"\s*,?\s+aan\s+(?=(?:de|het)\s)")
+_SUBJECT_LEAD = re.compile(r"\s*,?\s*(?:" + "|".join(kopwoorden()["onderwerp"]) + r")(?=[\s«“‘\"'(]|[^\W\d_])\s*")
+_DATE_PAREN = re.compile(r"\s*\(?\s*\(\s*(?i:ingezonden)\s*(?:op\s*)?(?P<date>[^)]*)\)")
+# Where glue hides the "over" after an office that is not in the lexicon:
+# "over" run into the next function word ("overde levering", "overhet bericht").
+_GLUED_OVER = re.compile(r"(?<=[^\W\d_])\s*over(?=(?:de|het|een|dit|deze|dat|die|hoe|wat|uw|zijn|haar|mogelijke)\s)|\s+over\s+")
+
+
+@dataclass
+class Title:
+    """What the title paragraph says ("Vragen van het lid X (P) aan de
+    Minister van Y over Z (ingezonden D)")."""
+
+    text: str
+    mondeling: bool
+    vragenstellers: tuple[Person, ...]
+    gericht_aan: tuple[Office, ...]
+    onderwerp: str | None
+    ingezonden: dt.date | None
+    start: int
+    end: int
+
+
+def find_title(text: str) -> Title | None:
+    """The title paragraph anywhere in ``text`` (a line may have lost its
+    break before it: "546Vragen van", "kinderenVragen van"). The capitalised
+    form is preferred: a web page's own title above it may say "Antwoord op
+    vragen van het lid ..." in lower case."""
+    for pattern in (_TITLE_START, _TITLE_START_ANY_CASE):
+        for m in itertools.islice(pattern.finditer(text), 20):  # a header holds one title, a page title perhaps another
+            if pattern is _TITLE_START_ANY_CASE and not m.group("mondeling") and text[: m.start()].rstrip(" ")[-1:] not in ("", "\n"):
+                continue  # "de vragen van het lid ..." in a sentence is no title
+            title = _read_title(text, m)
+            if title is not None:
+                return title
+    return None
+
+
+def _read_title(text: str, m: re.Match[str]) -> Title | None:
+    # The askers take a few hundred characters at most, the paragraph a few
+    # thousand: searching no further keeps a mangled text's parse linear.
+    limit = m.end() + 500
+    found = [a for a in (_AAN.search(text, m.end(), limit), _AAN_ANY.search(text, m.end(), limit)) if a is not None]
+    if not found:
+        return None
+    aan = min(found, key=lambda a: a.start())
+    askers_text = text[m.end() : aan.start()]
+    # The askers are a few names with their parties, within the paragraph.
+    if len(askers_text) > 400 or "\n\n" in askers_text or re.search(r"(?i)vra(?:gen|ag)\s*van\s*(?:het|de)\s|\(\s*ingezonden", askers_text):
+        return None
+    # The paragraph ends with its "(ingezonden ...)" date; without one (a Word
+    # file puts the date first) it is the rest of its line.
+    line_end = text.find("\n", aan.end())
+    line_end = len(text) if line_end < 0 else line_end
+    dm = _DATE_PAREN.search(text, aan.end(), aan.end() + 3000)
+    if dm is not None and re.search(r"(?:Antwoord|Mededeling)\s*van\b", text[aan.end() : dm.start()]):
+        dm = None
+    para_end = dm.start() if dm else line_end
+    offices, subject = _addressees_and_subject(text[aan.end() : para_end])
+    ingezonden = parse_date(dm.group("date")) if dm else None
+    end = dm.end() if dm else line_end
+    return Title(
+        text=text[m.start() : end],
+        mondeling=bool(m.group("mondeling")),
+        vragenstellers=parse_persons(askers_text),
+        gericht_aan=offices,
+        onderwerp=subject,
+        ingezonden=ingezonden,
+        start=m.start(),
+        end=end,
+    )
+
+
+def _addressees_and_subject(text: str) -> tuple[tuple[Office, ...], str | None]:
+    """Split "de Minister van X over Y" into the offices and the subject."""
+    scanned = scan_offices(text)
+    if scanned is not None:
+        offices, pos = scanned
+        if sm := _STAND_IN.match(text, pos):
+            # "..., bij afwezigheid van de Staatssecretaris van Financiën, over":
+            # the stand-in clause names no addressee.
+            stand_in = scan_offices(text, sm.end())
+            pos = stand_in[1] if stand_in else pos
+        lead = _SUBJECT_LEAD.match(text, pos)
+        if lead is not None:
+            return offices, _subject(text[lead.end() :])
+        if not text[pos:].strip(" .,;\n"):
+            return offices, None
+    # Not all in the lexicon: the plain reading, subject after the first "over".
+    om = _GLUED_OVER.search(text)
+    addressees, subject = (text[: om.start()], text[om.end() :]) if om else (text, None)
+    if subject is None:
+        # "Sportover het bericht": "over" glued to a known portfolio.
+        mm = re.search(r"(?<=[a-z])over\s+(.+)$", addressees, re.S)
+        if mm and known_portefeuille(addressees[: mm.start()].split(" van ")[-1]) is not None:
+            subject = mm.group(1)
+            addressees = addressees[: mm.start()]
+    return parse_offices(addressees), _subject(subject) if subject else None
+
+
+def _subject(text: str) -> str | None:
+    text = re.sub(r"\s+", " ", text).strip(" .,;")
+    return text or None
+
+
 # ------------------------------------------------------------- the header
 
-_VRAGEN_VAN = re.compile(
-    r"(?P<mondeling>Mondelinge\s+)?[Vv]ragen\s+van\s+(?:het\s+(?:Kamer)?lid|de\s+leden|het\s+Kamerlid|de\s+Kamerleden)\s+(?P<askers>.+?)\s+aan\s+(?P<addressees>(?:de|het)\s+.+?)"
-    r"(?:\s+over\s+(?P<onderwerp>.+?))?\s*\(?\s*\((?i:ingezonden)\s+(?:op\s+)?(?P<date>[^)]*)\)",
-    re.S,
+# Every fixed word may have lost its space to the next: "Antwoordvan",
+# "(ontvangen27 mei 2024)", "medenamens", "Zie ookAanhangsel".
+_ANSWER = re.compile(
+    rf"(?P<kind>Antwoord|Mededeling)\s*van\s*(?P<who>{_DE}(?:{_TITLES}).*?)\(\s*ontvangen\s*(?P<date>[^)]*)\)", re.S | re.I
 )
-_VRAGEN_VAN_NO_DATE = re.compile(
-    r"(?P<mondeling>Mondelinge\s+)?[Vv]ragen\s+van\s+(?:het\s+(?:Kamer)?lid|de\s+leden)\s+(?P<askers>.+?)\s+aan\s+(?P<addressees>(?:de|het)\s+.+?)\s+over\s+(?P<onderwerp>.+?)(?:\.|$)",
-    re.S,
-)
-_ANSWER = re.compile(r"(?P<kind>Antwoord|Mededeling)\s+van\s+(?P<who>.+?)\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.S | re.I)
-_ANSWERER = re.compile(rf"(?P<titel>{_TITLES})\s+(?P<name>[^()]+?)\s*\((?P<portfolio>[^()]+)\)")
-_MEDE_NAMENS = re.compile(r"mede\s+namens\s+(?P<offices>.+)$", re.S)
+_ANSWERER = re.compile(rf"(?P<titel>{_TITLES})\s*(?P<name>[^()]+?)\s*\((?P<portfolio>[^()]+)\)")
+_MEDE_NAMENS = re.compile(r"mede\s*namens\s*(?P<offices>.+)$", re.S)
 # A chain of "Zie ook" sentences is one reference list ("Zie ook ..., nr.
 # 402. Zie ook ..., nr. 417."); a lost space may glue "ookAanhangsel"; the
 # full stop of an abbreviation ("Aanh. Hand.") ends no sentence.
 _NOT_ABBREVIATED = "".join(rf"(?<!\b{re.escape(a)})" for a in ABBREVIATIONS)
 _ZIE_OOK = re.compile(
-    r"Zie\s+ook\s*(?P<ref>.+?)(?:\.\s*$|" + _NOT_ABBREVIATED + r"\.(?=\s+(?!Zie\s+ook)[A-Z])|$)", re.S
+    r"Zie\s*ook\s*(?P<ref>.+?)(?:\.\s*$|" + _NOT_ABBREVIATED + r"\.(?=\s*(?!Zie\s*ook)[A-Z])|$)", re.S
 )
-_INGEZONDEN_LOOSE = re.compile(r"ingezonden\s+(?:op\s+)?(\d{1,2}\s*\w+\s*\d{4})", re.I)
+_INGEZONDEN_LOOSE = re.compile(r"ingezonden\s*(?:op\s*)?[:]?\s*(\d{1,2}\s*[^\W\d_]+\s*\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})", re.I)
 # Older answers print the date under a bare heading: "Antwoord (Ontvangen 4 juli 2006)".
-_ANSWER_BARE = re.compile(r"^\s*(?P<kind>Antwoord|Mededeling)\s*\(\s*ontvangen\s+(?P<date>[^)]*)\)", re.I | re.M)
+_ANSWER_BARE = re.compile(r"^\s*(?P<kind>Antwoord|Mededeling)\s*\(\s*ontvangen\s*(?P<date>[^)]*)\)", re.I | re.M)
 
 
 @dataclass
@@ -249,9 +478,14 @@ class Header:
 _MASTHEAD_VERGADERJAAR = re.compile(r"[Vv]ergaderjaar\s*(\d{4})\s*[–/-]\s*(\d{2,4})")
 _GLUED_META_ROW = re.compile(r"Staten-Generaal\s*(\d{4})-(\d{4})(\d{1,5})\b")
 _NUMMER_FIELD = re.compile(r"^\s*Nummer\s*:?\s*(\d{1,5})\s*$")  # a page's metadata table, one field a line
-_AH_LINE = re.compile(r"^\s*AH\s*(\d{1,5})\s*$")
-_ZAAK_LINE = re.compile(r"^\s*(\d{4})\s?Z\s?(\d{5})\s*$")
+# "AH 604", also with the zaak number run on ("AH 6042024Z18294").
+_AH_LINE = re.compile(r"^\s*AH\s*(\d{1,5}?)\s*(?:(?=(?:19|20)\d{2}\s?Z\s?\d{5}(?!\d))|$)")
+# A zaak number opening a line, whatever was glued after it ("2024Z18891(ingezonden ...").
+_ZAAK_LINE = re.compile(r"^\s*(?:AH\s*\d{1,5}?\s*)?((?:19|20)\d{2})\s?Z\s?(\d{5})(?!\d)")
 _NUMBER_LINE = re.compile(r"^\s*(\d{1,5})\s*$")
+# The masthead's number run on to the words around it: "gegeven antwoorden546Vragen van".
+_MASTHEAD_NUMBER = re.compile(r"gegeven\s*antwoorden\s*(\d{1,5})(?!\d)(?=\s*(?:$|\n|(?:Mondelinge\s*)?Vra(?:gen|ag)\s*van))")
+_PUBLICATION_OF_QUESTIONS = re.compile(r"Vragen\s*gesteld\s*door\s*de\s*leden\s*der\s*Kamer(?!,\s*met)")
 
 
 def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) -> Header:
@@ -260,14 +494,16 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
     h = Header()
     joined = "\n".join(lines)
     flat = re.sub(r"\s+", " ", joined)
-    title_line = next((i for i, ln in enumerate(lines) if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen\s+van\b|^\s*(?:Antwoord|Mededeling)\s+van\b", ln)), len(lines))
-    masthead = re.sub(r"\s+", " ", " ".join(list(lines[:title_line]) + list(furniture)))
+    title = find_title(joined)
+    answer_head = re.search(r"(?:Antwoord|Mededeling)\s*van\s*" + _DE + rf"(?:{_TITLES})", joined)
+    top = min((x for x in (title.start if title else None, answer_head.start() if answer_head else None) if x is not None), default=len(joined))
+    masthead = re.sub(r"\s+", " ", joined[:top] + " " + " ".join(furniture))
     if re.search(r"Eerste\s*Kamer|\bah-ek-|\bkv-ek-", masthead):
         h.kamer = Kamer.EERSTE_KAMER
     elif re.search(r"Tweede\s*Kamer|\bah-tk-|\bkv-tk-|\bAH\s*\d", masthead):
         h.kamer = Kamer.TWEEDE_KAMER
     h.aanhangsel = "Aanhangsel" in flat or bool(any(_AH_LINE.match(ln) for ln in lines))
-    h.vragen_publicatie = bool(re.search(r"Vragen gesteld door de leden der Kamer(?!,\s*met)", flat))
+    h.vragen_publicatie = bool(_PUBLICATION_OF_QUESTIONS.search(flat))
     # Only the masthead, above the title, names the publication's own year;
     # "Zie ook ..., vergaderjaar 2021–2022" further on names another's.
     m = _MASTHEAD_VERGADERJAAR.search(masthead)
@@ -280,65 +516,46 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
         h.nummer = int(m.group(3))
     seen_masthead = False
     masthead_numbers: list[int] = []
-    for ln in lines:
-        if re.search(r"gegeven antwoorden|Aanhangsel van de Handelingen", ln):
+    for ln in joined[:top].split("\n"):
+        if re.search(r"gegeven\s*antwoorden|Aanhangsel\s*van\s*de\s*Handelingen", ln):
             seen_masthead = True
         if (m := _NUMMER_FIELD.match(ln)) and h.nummer is None:
             h.nummer = int(m.group(1))
         elif (m := _AH_LINE.match(ln)) and h.nummer is None:
             h.nummer = int(m.group(1))
-        elif (m := _ZAAK_LINE.match(ln)) and h.zaaknummer is None:
-            h.zaaknummer = f"{m.group(1)}Z{m.group(2)}"
         elif (m := _NUMBER_LINE.match(ln)) and seen_masthead and h.aanhangsel:
             masthead_numbers.append(int(m.group(1)))
-        if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen van", ln):
-            break
+        if (m := _ZAAK_LINE.match(ln)) and h.zaaknummer is None:
+            h.zaaknummer = f"{m.group(1)}Z{m.group(2)}"
     # The chamber's logo (a large "2", or "1" for the Eerste Kamer) can come
     # out of a PDF as a number line of its own just after "Aanhangsel van de
     # Handelingen"; the publication's number is the last one above the title.
     if h.nummer is None and masthead_numbers:
         h.nummer = masthead_numbers[-1]
+    if h.nummer is None and h.aanhangsel and (m := _MASTHEAD_NUMBER.search(joined[: top + 12])):
+        h.nummer = int(m.group(1))
 
-    # The title paragraph starts a line with "Vragen van" (a page title above
-    # it may say "Antwoord op vragen van ..." in lower case).
-    title_start = next((i for i, ln in enumerate(lines) if re.match(r"^\s*(?:Mondelinge\s+)?Vragen\s+van\b", ln)), None)
-    title_flat = re.sub(r"\s+", " ", "\n".join(lines[title_start:])) if title_start is not None else flat
-    m = _VRAGEN_VAN.search(title_flat)
-    if m is None:
-        # Without "(ingezonden ...)" after it (a Word file of submitted
-        # questions puts the date first) the title is its one paragraph.
-        m = _VRAGEN_VAN_NO_DATE.search(lines[title_start] if title_start is not None else flat)
-    if m:
-        h.title_text = m.group(0)
-        h.mondeling = bool(m.group("mondeling"))
-        h.vragenstellers = parse_persons(m.group("askers"))
-        addressees = m.group("addressees")
-        onderwerp = m.group("onderwerp")
-        # A portfolio glued to "over" ("Sportover het bericht"): the subject
-        # starts at the glued "over" when the addressee part has none.
-        if onderwerp is None:
-            mm = re.search(r"(?<=[a-z])over\s+(.+)$", addressees)
-            if mm and known_portefeuille(addressees[: mm.start()].split(" van ")[-1]) is not None:
-                onderwerp = mm.group(1)
-                addressees = addressees[: mm.start()]
-        h.gericht_aan = parse_offices(addressees)
-        if onderwerp:
-            h.onderwerp = re.sub(r"\s+", " ", onderwerp).strip(" .")
-        if "date" in m.groupdict() and m.groupdict().get("date"):
-            h.ingezonden = parse_date(m.group("date"))
+    if title is not None:
+        h.title_text = title.text
+        h.mondeling = title.mondeling
+        h.vragenstellers = title.vragenstellers
+        h.gericht_aan = title.gericht_aan
+        h.onderwerp = title.onderwerp
+        h.ingezonden = title.ingezonden
     if h.ingezonden is None:
         mm = _INGEZONDEN_LOOSE.search(flat)
         if mm:
             h.ingezonden = parse_date(mm.group(1))
 
-    m = _ANSWER.search(flat)
+    after_title = joined[title.end :] if title else joined
+    m = _ANSWER.search(after_title)
     if m is None and (bare := _ANSWER_BARE.search(joined)):
         h.soort = bare.group("kind").lower()
         h.ontvangen = parse_date(bare.group("date"))
     if m:
         h.soort = m.group("kind").lower()
         h.ontvangen = parse_date(m.group("date"))
-        who = m.group("who")
+        who = re.sub(r"\s+", " ", m.group("who"))
         mede = _MEDE_NAMENS.search(who)
         if mede:
             h.mede_namens = parse_offices(mede.group("offices"))
@@ -351,17 +568,19 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
         if not people:
             h.warnings.append(f"could not read who answered from {m.group(0)!r}")
         h.beantwoord_door = tuple(people)
-        rest = flat[m.end() :]
+        rest = re.sub(r"\s+", " ", after_title[m.end() :])
         zm = _ZIE_OOK.search(rest)
         if zm:
-            h.zie_ook = zm.group(0)
+            # A chain of "Zie ook" clauses ("... nr. 402. Zie ook ..., nr. 417")
+            # runs to the end of the header: all of it is cited.
+            h.zie_ook = rest[zm.start() :].strip()
     if h.zie_ook is None:
         zm = _ZIE_OOK.search(flat)
         if zm:
-            h.zie_ook = zm.group(0)
+            h.zie_ook = zm.group(0) if title is None else flat[zm.start() :].strip()
     return h
 
 
 def _clean_answerer_name(name: str) -> str:
-    name = normalise_glue(name.strip(" ,"))
+    name = _double_name(normalise_glue(name.strip(" ,")))
     return name[:1].upper() + name[1:]

@@ -45,7 +45,16 @@ def portefeuilles() -> dict[str, Portefeuille]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _longest_portefeuille() -> int:
+    return max(len(p.naam) for p in portefeuilles().values())
+
+
 def known_portefeuille(text: str) -> Portefeuille | None:
+    # A text far longer than any portfolio is none; folding it would only
+    # cost time (and, tried at every split of a long text, quadratic time).
+    if len(text) > 2 * _longest_portefeuille() + 20:
+        return None
     return portefeuilles().get(fold(text))
 
 
@@ -68,3 +77,37 @@ def titel_pattern() -> str:
 @lru_cache(maxsize=1)
 def maanden() -> dict[str, int]:
     return {row["maand"]: int(row["nummer"]) for row in _rows("maanden.csv")}
+
+
+def tolerant(phrase: str) -> str:
+    """Regex for a printed phrase that survives PDF extraction: the space
+    between two words may be lost ("SocialeZaken") or doubled, a line-break
+    hyphen may be left inside a word ("Volksgezond-heid"), and the first
+    letter of each word may be either case ("de minister van sociale zaken")."""
+    words = []
+    for word in phrase.split():
+        first, rest = word[0], word[1:]
+        head = f"[{first.upper()}{first.lower()}]" if first.isalpha() else re.escape(first)
+        # a hyphen may be left between two letters, never before punctuation
+        body = "".join((r"-?" if c.isalpha() and i > 0 else "") + re.escape(c) for i, c in enumerate(rest, start=1))
+        words.append(head + body)
+    return r"[\s\-]*".join(words)
+
+
+@lru_cache(maxsize=1)
+def portefeuille_pattern() -> str:
+    """Regex alternation of every known portfolio name, tolerant of lost
+    spaces and left hyphens (see ``tolerant``), longest first so that
+    "Economische Zaken en Klimaat" wins over "Economische Zaken"."""
+    names = sorted({p.naam for p in portefeuilles().values()}, key=len, reverse=True)
+    return "|".join(tolerant(n) for n in names)
+
+
+@lru_cache(maxsize=1)
+def kopwoorden() -> dict[str, tuple[str, ...]]:
+    """Fixed words of the header and of notices by their role (kopwoorden.csv):
+    the words that open a subject, honorifics before a signer's name, ..."""
+    out: dict[str, list[str]] = {}
+    for row in _rows("kopwoorden.csv"):
+        out.setdefault(row["rol"], []).append(row["woord"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}

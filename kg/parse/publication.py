@@ -23,13 +23,13 @@ from kg.model import (
 from kg.parse.body import Block, paragraphs_as_questions, segment
 from kg.parse.citations import find_citations, find_web_links
 from kg.parse.clean import CleanText, clean, identifiers_in_furniture, join_lines
-from kg.parse.header import Header, parse_header, vergaderjaar_of
+from kg.parse.header import Header, find_title, parse_header, vergaderjaar_of
+from kg.parse.letter import letter_date, parse_notice, parse_signatures, says_delay
 
 _MARK = re.compile(r"\[\^(\d{1,3})\]")
 _IDENTIFIER_NAME = re.compile(
     r"^((?:ah|kv)-(?:tk|ek)-[0-9]{4}(?:[0-9]{4}-\d+|Z\d{5})|tk-\d{4}D\d{5}|kst-[\w-]+)", re.I
 )
-_DELAY = re.compile(r"niet\s+binnen\s+de\s+gebruikelijke\s+termijn", re.I)
 
 
 def parse(source: SourceText) -> Publication:
@@ -49,6 +49,16 @@ def parse(source: SourceText) -> Publication:
             )
 
     soort = _soort(header, blocks, text)
+    full_text = "\n".join(text.lines)
+    signers, signature_lines = parse_signatures(list(text.lines))
+    if not header.beantwoord_door and signers and soort in (DocumentSoort.ANTWOORD, DocumentSoort.UITSTELBRIEF, DocumentSoort.MEDEDELING):
+        # A Word answer or a letter without "Antwoord van ...": who signed it answered.
+        header.beantwoord_door = signers
+        blocks = _without_lines(blocks, {text.lines[i] for i in signature_lines})
+    if soort == DocumentSoort.UITSTELBRIEF and header.ontvangen is None:
+        header.ontvangen = letter_date(full_text)
+    if soort in (DocumentSoort.MEDEDELING, DocumentSoort.UITSTELBRIEF):
+        _fill_from_notice(header, full_text)
     identifier = _identifier(header, text, source.path, soort)
     if identifier is None:
         raise ParseError(
@@ -59,14 +69,22 @@ def parse(source: SourceText) -> Publication:
     footnotes = tuple(
         Footnote(f.number, f.text, locations.get(f.number, DOCUMENT)) for f in sorted(text.footnotes, key=lambda f: f.number)
     )
+    # A ministry's delay letter is all notice.
+    mededeling = _closing_text(closing, "mededeling") or (join_lines(list(text.lines)) if soort == DocumentSoort.UITSTELBRIEF else None)
+    if soort == DocumentSoort.UITSTELBRIEF and mededeling:
+        closing.append(("mededeling", mededeling))  # its zaak number cites the delayed questions
     citations, links = _citations(header, vragen, antwoorden, closing, footnotes, identifier)
 
     vergaderjaar = header.vergaderjaar
     if vergaderjaar is None and identifier.startswith("ah-") and (header.ontvangen or header.ingezonden):
         vergaderjaar = vergaderjaar_of(header.ontvangen or header.ingezonden)  # type: ignore[arg-type]
+    if vergaderjaar is None and soort == DocumentSoort.VRAGEN and header.ingezonden:
+        # Questions belong to the parliamentary year they were submitted in.
+        vergaderjaar = vergaderjaar_of(header.ingezonden)
     if source.truncated:
         warnings.append("the source is cut short (its file name says so): facts after the cut are unknown, not absent")
     _check_numbering(vragen, antwoorden, soort, source.truncated, warnings)
+    onderwerp = _rejoin_split_words(header.onderwerp, full_text) if header.onderwerp else None
 
     return Publication(
         identifier=identifier,
@@ -78,7 +96,7 @@ def parse(source: SourceText) -> Publication:
         vergaderjaar=vergaderjaar,
         nummer=_nummer_of(identifier, header.nummer),
         zaaknummer=header.zaaknummer or _zaak_of(identifier),
-        onderwerp=header.onderwerp,
+        onderwerp=onderwerp,
         ingezonden=header.ingezonden,
         ontvangen=header.ontvangen,
         vragenstellers=header.vragenstellers,
@@ -89,8 +107,7 @@ def parse(source: SourceText) -> Publication:
         vragen=vragen,
         antwoorden=antwoorden,
         footnotes=footnotes,
-        # A ministry's delay letter is all notice.
-        mededeling=_closing_text(closing, "mededeling") or (join_lines(list(text.lines)) if soort == DocumentSoort.UITSTELBRIEF else None),
+        mededeling=mededeling,
         toelichting=_closing_text(closing, "toelichting"),
         citations=citations,
         links=links,
@@ -104,9 +121,10 @@ def _after_title(lines: list[str]) -> list[str]:
     "(ingezonden ...)" date, or, where the date stands before it, with its
     own line."""
     for i, line in enumerate(lines):
-        if re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ragen van", line):
+        # the title may open its line or follow glued text ("(ingezonden ...)Vragen van")
+        if find_title(line) is not None or re.match(r"^\s*(?:Mondelinge\s+)?[Vv]ra(?:gen|ag)\s*van", line):
             for j in range(i, min(i + 8, len(lines))):
-                if "ingezonden" in lines[j]:
+                if re.search(r"ingezonden[^)]*\)", lines[j][lines[j].find("Vra") if j == i else 0 :]):
                     return lines[j + 1 :]
             return lines[i + 1 :]
     return lines
@@ -117,9 +135,52 @@ def _soort(header: Header, blocks: list[Block], text: CleanText) -> DocumentSoor
         return DocumentSoort.MEDEDELING
     if header.soort == "antwoord" or any(b.kind == "antwoord" for b in blocks):
         return DocumentSoort.ANTWOORD
-    if not blocks and _DELAY.search(" ".join(text.lines)):
+    if not blocks and says_delay(" ".join(text.lines)):
         return DocumentSoort.UITSTELBRIEF
     return DocumentSoort.VRAGEN
+
+
+def _fill_from_notice(header: Header, text: str) -> None:
+    """A delay notice's sentence names the questions it delays: their askers,
+    addressees, subject, date and zaak number. It fills what the header (a
+    letter has none) left open, and gives the zaak number of the questions."""
+    notice = parse_notice(text, header.ontvangen)
+    if notice is None:
+        return
+    if not header.vragenstellers:
+        header.vragenstellers = notice.vragenstellers
+    if not header.gericht_aan:
+        header.gericht_aan = notice.gericht_aan
+    if not header.onderwerp:
+        header.onderwerp = notice.onderwerp
+    if not header.ingezonden:
+        header.ingezonden = notice.ingezonden
+    if not header.zaaknummer:
+        header.zaaknummer = notice.zaaknummer
+
+
+def _without_lines(blocks: list[Block], lines: set[str]) -> list[Block]:
+    """The blocks without the signature lines (they close the last answer's text)."""
+    if not lines:
+        return blocks
+    for block in blocks:
+        block.lines = [ln for ln in block.lines if ln not in lines]
+    return blocks
+
+
+# a word part in lower case after its first letter: "WIA-uitkering" is an abbreviation's compound
+_SPLIT_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_][a-zà-ÿ]+)-([a-zà-ÿ]+)(?![^\W\d_])")
+
+
+def _rejoin_split_words(text: str, evidence: str) -> str:
+    """A hyphen a lost line break left inside a word ("Inspectie Gezond-heidszorg")
+    goes where the document spells the word whole elsewhere; a real compound
+    ("hiv-infecties") keeps it."""
+    def join(m: re.Match[str]) -> str:
+        whole = m.group(1) + m.group(2)
+        return whole if re.search(rf"(?<![^\W\d_]){re.escape(whole)}(?![^\W\d_])", evidence, re.I) else m.group(0)
+
+    return _SPLIT_WORD.sub(join, text)
 
 
 def _identifier(header: Header, text: CleanText, path: Path, soort: DocumentSoort) -> str | None:
