@@ -117,6 +117,9 @@ def test_jsonld_references_the_published_context(sample_build):
     assert len(seed["heeftVraag"]) == 14 and all(v.startswith("https://w3id.org/kamervragen/id/vraag/") for v in seed["heeftVraag"])
     vraag = next(n for n in doc["@graph"] if n["@id"] == "https://w3id.org/kamervragen/id/vraag/ah-tk-20182019-3878-6")
     assert vraag["@type"] == "Vraag" and isinstance(vraag["tekst"], str) and vraag["tekst"].startswith("Herinnert u zich")
+    # A party's labels are terms of the context (issue 10, item 16), Dutch strings.
+    fractie = next(n for n in doc["@graph"] if n.get("@type") == "Fractie")
+    assert isinstance(fractie["prefLabel"], str) and "skos:prefLabel" not in fractie
 
 
 def test_context_has_a_term_for_every_kv_term_of_the_ontology():
@@ -137,6 +140,8 @@ def test_context_has_a_term_for_every_kv_term_of_the_ontology():
     assert context["tekst"] == {"@id": "kv:tekst", "@language": "nl"}
     assert context["kamer"] == {"@id": "kv:kamer", "@type": "@vocab"}
     assert context["nummer"] == "kv:nummer"  # integers stay JSON numbers
+    assert context["prefLabel"] == {"@id": "skos:prefLabel", "@language": "nl"}
+    assert context["altLabel"] == {"@id": "skos:altLabel", "@language": "nl"}
 
 
 def test_jsonld_is_the_same_whatever_the_batch_size(sample_build, tmp_path, monkeypatch):
