@@ -1,5 +1,15 @@
-"""Pictures of follow-up chains: a time line per chain in inline SVG
-(``chains.html``), and the chains as GraphML for Gephi and DOT for Graphviz.
+"""Pictures of follow-up chains: an overview page (``chains.html``: the
+longest chains and a search box over all of them), a page per chain with
+its time line in inline SVG (``chains/<slug>.html``), lists of every chain
+(``chains/list-N.html``), and the chains as GraphML for Gephi and DOT for
+Graphviz.
+
+The pages stay small at archive scale (127k publications, tens of thousands
+of chains): the overview lists MAX_LISTED chains, a list page LIST_PAGE, and
+each chain has its own page. The search box is a small script over an index
+file (``chains/search.js``, loaded by a script tag, so it works offline from
+a file:// page, where fetch() would not); without scripts the lists reach
+every chain.
 
 The chains themselves come from ``kg.chains``; this module only lays them out
 (x is time, lanes keep cards apart) and renders the jinja2 templates in
@@ -9,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +86,7 @@ def card_style(d: ChainDocument) -> dict[str, Any]:
         year = _YEAR.search(d.identifier)
         when = (f"vergaderjaar {m.group(1)}–{m.group(2)}" if m and d.date_basis == "identifier"
                 else f"{year.group(1) or year.group(2)}" if year and d.date_basis == "identifier" else "date not printed")
-        lines = [when]
+        lines = [f"context · {when}" if d.context else when]
     else:
         first = d.date.isoformat() if d.date else "no date"
         if d.dagen is not None:
@@ -87,7 +98,7 @@ def card_style(d: ChainDocument) -> dict[str, Any]:
         filter(
             None,
             [
-                d.identifier + ("" if d.in_corpus else " (cited, not in the corpus)"),
+                d.identifier + (" (context: cited by the chain, not part of it)" if d.context else "" if d.in_corpus else " (cited, not in the corpus)"),
                 d.onderwerp,
                 ", ".join(map(str, d.askers)),
                 f"submitted {d.ingezonden.isoformat()}" if d.ingezonden else None,
@@ -370,12 +381,13 @@ def _ticks(t0: dt.date, t1: dt.date, x_of: Any) -> list[dict[str, Any]]:
 # -------------------------------------------------------------------- outputs
 
 
-def _environment():  # -> jinja2.Environment
+@lru_cache(maxsize=1)
+def _environment():  # -> jinja2.Environment; one for all pages, so each template compiles once
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kg", "templates"),
-        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2")),
+        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2", ".js.j2")),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -401,23 +413,22 @@ def _legend(chains: Sequence[Chain]) -> list[dict[str, str]]:
     return entries
 
 
-# chains.html draws the longest chains only: a page of thousands of time
-# lines helps no one (chains.graphml and chains.dot hold them all).
-MAX_DRAWN = 200
+# The overview lists the longest chains; a list page holds LIST_PAGE chains.
+MAX_LISTED = 200
+LIST_PAGE = 1000
+CHAIN_DIR = "chains"
 
 
-def _context(chains: Sequence[Chain], source: str, max_drawn: int = MAX_DRAWN) -> dict[str, Any]:
-    docs = [d for c in chains for d in c.documents]
-    drawn = chains[:max_drawn]
+def _summary(chains: Sequence[Chain], source: str) -> dict[str, Any]:
+    members = [d for c in chains for d in c.members]
+    context = {d.identifier for c in chains for d in c.context_documents}
     return {
-        "chains": [{"chain": c, "layout": layout(c)} for c in drawn],
         "n_chains": len(chains),
-        "n_more": len(chains) - len(drawn),
+        "n_documents": len(members),
+        "n_corpus": sum(d.in_corpus for d in members),
+        "n_stubs": sum(not d.in_corpus for d in members),
+        "n_context": len(context),
         "source": source,
-        "n_documents": len(docs),
-        "n_corpus": sum(d.in_corpus for d in docs),
-        "n_stubs": sum(not d.in_corpus for d in docs),
-        "legend": _legend(drawn),
         "unknown_colour": palette().unknown,
         "palette_colour": palette().colour,
         "stub_stroke": STUB_STROKE,
@@ -426,27 +437,103 @@ def _context(chains: Sequence[Chain], source: str, max_drawn: int = MAX_DRAWN) -
     }
 
 
-def render_html(chains: Sequence[Chain], source: str = "", max_drawn: int = MAX_DRAWN) -> str:
-    """chains.html: the legend, a table of the chains, one time line per chain."""
-    return _environment().get_template("chains.html.j2").render(**_context(chains, source, max_drawn))
+def _list_pages(chains: Sequence[Chain]) -> list[dict[str, Any]]:
+    pages = []
+    for k in range(0, len(chains), LIST_PAGE):
+        part = chains[k : k + LIST_PAGE]
+        pages.append({"name": f"list-{k // LIST_PAGE + 1}.html", "first": part[0].number, "last": part[-1].number, "chains": part})
+    return pages
+
+
+def render_html(chains: Sequence[Chain], source: str = "", max_listed: int = MAX_LISTED) -> str:
+    """chains.html: the legend, the search box, the longest chains with a
+    link to each one's page, and links to the lists of all chains."""
+    listed = chains[:max_listed]
+    return _environment().get_template("chains.html.j2").render(
+        **_summary(chains, source),
+        chains=listed,
+        n_more=len(chains) - len(listed),
+        lists=_list_pages(chains),
+        legend=_legend(listed),
+        prefix=CHAIN_DIR + "/",
+    )
+
+
+def render_chain_page(chain: Chain, chains: Sequence[Chain], source: str = "", summary: dict[str, Any] | None = None) -> str:
+    """chains/<slug>.html: one chain's time line and its publications.
+    ``summary``: ``_summary(chains, source)``, computed once for all pages."""
+    i = chain.number - 1
+    return _environment().get_template("chains_page.html.j2").render(
+        **(summary or _summary(chains, source)),
+        c=chain,
+        lay=layout(chain),
+        legend=_legend([chain]),
+        previous=chains[i - 1] if i > 0 else None,
+        next=chains[i + 1] if i + 1 < len(chains) else None,
+        list_page=f"list-{i // LIST_PAGE + 1}.html",
+    )
+
+
+def render_list_page(
+    page: dict[str, Any], chains: Sequence[Chain], source: str = "", summary: dict[str, Any] | None = None,
+    lists: list[dict[str, Any]] | None = None,
+) -> str:
+    """chains/list-N.html: a table of LIST_PAGE chains."""
+    return _environment().get_template("chains_list.html.j2").render(
+        **(summary or _summary(chains, source)), page=page, lists=lists or _list_pages(chains), chains=page["chains"], prefix="",
+    )
+
+
+def search_index(chains: Sequence[Chain]) -> list[list[Any]]:
+    """One row per chain for the search box: page, number, publications,
+    period, askers, first subject, and the text searched (identifiers of
+    its publications and context, askers, subjects; lower case)."""
+    rows = []
+    for c in chains:
+        period = (c.start.isoformat() + ("" if c.end == c.start else " – " + c.end.isoformat())) if c.start else ""
+        askers = ", ".join(map(str, c.askers))
+        text = " ".join([*(d.identifier for d in c.documents), askers, *c.subjects]).casefold()
+        rows.append([c.slug, c.number, len(c), period, _short(askers, 90), _short(c.subjects[0], 90) if c.subjects else "", text])
+    return rows
+
+
+def render_search_index(chains: Sequence[Chain]) -> str:
+    """chains/search.js: the index as a script that sets one global."""
+    import json
+
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in search_index(chains))
+    return _environment().get_template("chains_search.js.j2").render(rows=rows)
 
 
 def render_dot(chains: Sequence[Chain]) -> str:
     """chains.dot: every chain as a cluster, styled as on the page."""
-    items = [
-        {
-            "chain": c,
-            "nodes": [card_style(d) for d in c.documents],
-            "edges": [{"edge": e, "colour": EDGE_COLOURS[e.kind], "dashed": e.kind == DELAYS} for e in c.edges],
-        }
-        for c in chains
-    ]
+    items = []
+    for c in chains:
+        ids = node_ids(c)
+        items.append(
+            {
+                "chain": c,
+                "nodes": [card_style(d) | {"id": ids[d.identifier]} for d in c.documents],
+                "edges": [
+                    {"edge": e, "source": ids[e.source], "target": ids[e.target], "colour": EDGE_COLOURS[e.kind], "dashed": e.kind == DELAYS}
+                    for e in c.edges
+                ],
+            }
+        )
     return _environment().get_template("chains.dot.j2").render(chains=items)
 
 
 def render_table(chains: Sequence[Chain]) -> str:
     """The text listing of ``kg chains``."""
     return _environment().get_template("chains_table.txt.j2").render(chains=chains)
+
+
+def node_ids(chain: Chain) -> dict[str, str]:
+    """The node of each document of a chain in GraphML and DOT: a publication
+    by its identifier (it is in one chain only); a context document, which
+    several chains may cite, once per chain (``kst-36000-5@<chain slug>``), so
+    that it draws no line between chains."""
+    return {d.identifier: f"{d.identifier}@{chain.slug}" if d.context else d.identifier for d in chain.documents}
 
 
 def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
@@ -456,6 +543,7 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
     pal = palette()
     g = nx.MultiDiGraph()
     for c in chains:
+        ids = node_ids(c)
         for d in c.documents:
             parties = d.parties
             attrs: dict[str, Any] = {
@@ -468,6 +556,7 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
                 "askers": "; ".join(map(str, d.askers)),
                 "subject": d.onderwerp or "",
                 "in_corpus": d.in_corpus,
+                "context": d.context,
                 "kind": d.kind,
                 "url": d.url,
                 "color": pal.colour(parties[0]) if len(parties) == 1 else pal.unknown,
@@ -478,23 +567,49 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
                 attrs["ontvangen"] = d.ontvangen.isoformat()
             if d.dagen is not None:
                 attrs["answer_days"] = d.dagen
-            g.add_node(d.identifier, **attrs)
+            g.add_node(ids[d.identifier], **attrs)
         for e in c.edges:
-            g.add_edge(e.source, e.target, key=e.kind, kind=e.kind, label=e.kind)
+            g.add_edge(ids[e.source], ids[e.target], key=e.kind, kind=e.kind, label=e.kind)
     return g
 
 
-def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = "", max_drawn: int = MAX_DRAWN) -> list[Path]:
-    """Write chains.html, chains.graphml and chains.dot into ``out_dir``."""
+def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = "", max_listed: int = MAX_LISTED) -> list[Path]:
+    """Write chains.html, the chains/ folder (a page per chain, the lists,
+    the search index), chains.graphml and chains.dot into ``out_dir``. The
+    folder is written beside the old one and put in its place, so that no
+    page of an earlier build is left in it."""
+    import shutil
+
     import networkx as nx
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    folder = out_dir / CHAIN_DIR
+    staging = out_dir / f".{CHAIN_DIR}.writing"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    summary = _summary(chains, source)
+    for chain in chains:
+        (staging / f"{chain.slug}.html").write_text(render_chain_page(chain, chains, source, summary), encoding="utf-8")
+    lists = _list_pages(chains)
+    for page in lists:
+        (staging / page["name"]).write_text(render_list_page(page, chains, source, summary, lists), encoding="utf-8")
+    (staging / "search.js").write_text(render_search_index(chains), encoding="utf-8")
+    if folder.exists():
+        old = out_dir / f".{CHAIN_DIR}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old)
+    else:
+        staging.rename(folder)
     paths = [out_dir / "chains.html", out_dir / "chains.graphml", out_dir / "chains.dot"]
-    paths[0].write_text(render_html(chains, source, max_drawn), encoding="utf-8")
+    paths[0].write_text(render_html(chains, source, max_listed), encoding="utf-8")
     nx.write_graphml(chains_networkx(chains), paths[1], encoding="utf-8", prettyprint=True)
     paths[2].write_text(render_dot(chains), encoding="utf-8")
-    return paths
+    return [*paths, folder]
 
 
 def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt") -> list[Chain]:
