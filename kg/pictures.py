@@ -70,9 +70,11 @@ def _r(x: float) -> float:
 
 
 def _bezier(p: Sequence[tuple[float, float]], t: float) -> tuple[float, float]:
+    # Written out: called for every sample of every edge, the hot spot of the layout.
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = p
     u = 1 - t
-    w = (u**3, 3 * u * u * t, 3 * u * t * t, t**3)
-    return sum(wi * pi[0] for wi, pi in zip(w, p)), sum(wi * pi[1] for wi, pi in zip(w, p))
+    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
 
 
 def card_style(d: ChainDocument) -> dict[str, Any]:
@@ -226,7 +228,14 @@ def layout(chain: Chain) -> dict[str, Any]:
 
 
 def _blocked(points: Iterable[tuple[float, float]], rects: Sequence[tuple[float, float, float, float]]) -> bool:
-    return any(x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2 for x, y in points for x0, y0, x1, y1 in rects)
+    points = list(points)
+    if not points or not rects:
+        return False
+    # Only the cards that meet the points' bounding box can be crossed.
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    lo_x, hi_x, lo_y, hi_y = min(xs), max(xs), min(ys), max(ys)
+    near = [r for r in rects if r[0] + 2 < hi_x and lo_x < r[2] - 2 and r[1] + 2 < hi_y and lo_y < r[3] - 2]
+    return any(x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2 for x, y in points for x0, y0, x1, y1 in near)
 
 
 def _route_edges(
@@ -387,7 +396,7 @@ def _environment():  # -> jinja2.Environment; one for all pages, so each templat
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kg", "templates"),
-        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2", ".js.j2")),
+        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2", ".js.j2")),  # HTML and SVG escaped
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -459,19 +468,66 @@ def render_html(chains: Sequence[Chain], source: str = "", max_listed: int = MAX
     )
 
 
-def render_chain_page(chain: Chain, chains: Sequence[Chain], source: str = "", summary: dict[str, Any] | None = None) -> str:
+def render_chain_page(
+    chain: Chain, chains: Sequence[Chain], source: str = "", summary: dict[str, Any] | None = None,
+    previous: Chain | None = None, following: Chain | None = None,
+) -> str:
     """chains/<slug>.html: one chain's time line and its publications.
-    ``summary``: ``_summary(chains, source)``, computed once for all pages."""
+    ``summary``: ``_summary(chains, source)``, computed once for all pages;
+    ``previous``/``following``: the neighbours in ``chains`` (found there when not given)."""
     i = chain.number - 1
+    if previous is None and following is None and chains:
+        previous = chains[i - 1] if i > 0 else None
+        following = chains[i + 1] if i + 1 < len(chains) else None
     return _environment().get_template("chains_page.html.j2").render(
         **(summary or _summary(chains, source)),
         c=chain,
         lay=layout(chain),
         legend=_legend([chain]),
-        previous=chains[i - 1] if i > 0 else None,
-        next=chains[i + 1] if i + 1 < len(chains) else None,
+        previous=previous,
+        next=following,
         list_page=f"list-{i // LIST_PAGE + 1}.html",
     )
+
+
+# Chain pages are written by this many chains a task; with more chains than
+# one task holds, the tasks run in worker processes (a page per chain at
+# archive scale is tens of thousands of pages).
+PAGES_PER_TASK = 1000
+
+
+def _write_pages(folder: str, chains: Sequence[Chain], before: Chain | None, after: Chain | None, summary: dict[str, Any]) -> int:
+    """Write the pages of consecutive ``chains`` into ``folder``; ``before``
+    and ``after`` are the chains just outside them (for the page links)."""
+    summary = summary | {"palette_colour": palette().colour}
+    for k, chain in enumerate(chains):
+        previous = chains[k - 1] if k > 0 else before
+        following = chains[k + 1] if k + 1 < len(chains) else after
+        page = render_chain_page(chain, (), summary=summary, previous=previous, following=following)
+        Path(folder, f"{chain.slug}.html").write_text(page, encoding="utf-8")
+    return len(chains)
+
+
+def _write_all_pages(folder: Path, chains: Sequence[Chain], summary: dict[str, Any], jobs: int | None) -> None:
+    import os
+
+    tasks = []
+    for k in range(0, len(chains), PAGES_PER_TASK):
+        part = list(chains[k : k + PAGES_PER_TASK])
+        before = chains[k - 1] if k > 0 else None
+        after = chains[k + PAGES_PER_TASK] if k + PAGES_PER_TASK < len(chains) else None
+        tasks.append((str(folder), part, before, after))
+    plain = {k: v for k, v in summary.items() if k != "palette_colour"}  # a function: each worker has its own
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        for task in tasks:
+            _write_pages(*task, plain)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(_write_pages, *task, plain) for task in tasks]:
+            future.result()
 
 
 def render_list_page(
@@ -573,11 +629,15 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
     return g
 
 
-def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = "", max_listed: int = MAX_LISTED) -> list[Path]:
+def write_chain_outputs(
+    chains: Sequence[Chain], out_dir: Path, source: str = "", max_listed: int = MAX_LISTED, jobs: int | None = None
+) -> list[Path]:
     """Write chains.html, the chains/ folder (a page per chain, the lists,
     the search index), chains.graphml and chains.dot into ``out_dir``. The
     folder is written beside the old one and put in its place, so that no
-    page of an earlier build is left in it."""
+    page of an earlier build is left in it. ``jobs``: worker processes for
+    the chain pages (default: all cores; they are used only when there are
+    more than PAGES_PER_TASK chains)."""
     import shutil
 
     import networkx as nx
@@ -590,8 +650,7 @@ def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = ""
         shutil.rmtree(staging)
     staging.mkdir()
     summary = _summary(chains, source)
-    for chain in chains:
-        (staging / f"{chain.slug}.html").write_text(render_chain_page(chain, chains, source, summary), encoding="utf-8")
+    _write_all_pages(staging, chains, summary, jobs)
     lists = _list_pages(chains)
     for page in lists:
         (staging / page["name"]).write_text(render_list_page(page, chains, source, summary, lists), encoding="utf-8")
@@ -612,8 +671,8 @@ def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = ""
     return [*paths, folder]
 
 
-def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt") -> list[Chain]:
+def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt", jobs: int | None = None) -> list[Chain]:
     """The chains of a build just written to ``out_dir``, written beside it."""
     chains = load_chains(Path(out_dir) / graph_file)
-    write_chain_outputs(chains, out_dir, graph_file)
+    write_chain_outputs(chains, out_dir, graph_file, jobs=jobs)
     return chains

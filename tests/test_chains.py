@@ -520,3 +520,15 @@ def test_pages_stay_small_with_thousands_of_chains(tmp_path, monkeypatch):
     assert max(p.stat().st_size for p in html) < 2_000_000
     index = (tmp_path / "chains" / "search.js").read_text(encoding="utf-8")
     assert index.count("\n[") == 3000
+
+
+def test_pages_written_in_worker_processes_are_the_same(chains, tmp_path, monkeypatch):
+    from kg import pictures
+
+    write_chain_outputs(chains, tmp_path / "serial", jobs=1)
+    monkeypatch.setattr(pictures, "PAGES_PER_TASK", 2)  # three tasks over two workers
+    write_chain_outputs(chains, tmp_path / "parallel", jobs=2)
+    names = sorted(p.name for p in (tmp_path / "serial" / "chains").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "parallel" / "chains").iterdir())
+    for name in names:
+        assert (tmp_path / "serial" / "chains" / name).read_bytes() == (tmp_path / "parallel" / "chains" / name).read_bytes(), name
