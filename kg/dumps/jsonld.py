@@ -214,19 +214,31 @@ def _indented(value: object, indent: str) -> str:
     return indent + text.replace("\n", "\n" + indent)
 
 
+def _line(value: object) -> str:
+    # One node a line: json's C encoder runs only without indent, and it is
+    # most of the writer's time with it.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
 def write_jsonld(dumps: DumpSet, path: Path) -> None:
-    """Stream ``dumps.graphs`` (consumed once) into one JSON-LD document."""
-    compactor = Compactor(dumps.context)
+    """Stream ``dumps.graphs`` (consumed once) into one JSON-LD document:
+    the context, then one graph object per named graph, one node a line."""
+    from kg.dumps.context import jsonld_context
+
+    context = getattr(dumps, "context", None) or jsonld_context()
+    compactor = Compactor(context)
     with path.open("w", encoding="utf-8", newline="\n") as out:
         out.write('{\n  "@context": ')
-        out.write(_indented(dumps.context, "  ").lstrip())
+        out.write(_indented(context, "  ").lstrip())
         out.write(',\n  "@graph": [')
         first = True
         for graph in dumps.graphs:
             if not graph.lines:
                 continue
-            graph_object = {"@id": compactor.iri(graph.iri, vocab=False), "@graph": compactor.nodes(graph.lines)}
-            out.write(("\n" if first else ",\n") + _indented(graph_object, "    "))
+            nodes = compactor.nodes(graph.lines)
+            out.write(("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n')
+            out.write(",\n".join("        " + _line(node) for node in nodes))
+            out.write("\n      ]\n    }")
             first = False
         out.write("\n  ]\n}\n")
 
