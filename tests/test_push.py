@@ -525,3 +525,46 @@ def test_virtuoso_replace_and_wrong_password(virtuoso, samples, tmp_path, capsys
         user = VIRTUOSO_AUTH.split(":", 1)[0]
         assert main(["push", GRAPH_STORE, "--from", str(tmp_path / "two"), "--auth", f"{user}:not-the-password"]) == EXIT_SERVICE
         assert "401" in capsys.readouterr().err
+
+
+def _uuid_graphs() -> int:
+    rows = _sparql('SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:uuid:")) }')
+    return int(rows[0]["n"]["value"])
+
+
+def test_virtuoso_sparql_update_in_parts_and_a_failed_part(virtuoso, tmp_path, monkeypatch):
+    """--sparql-update on a real Virtuoso: every graph in parts of 40 triples,
+    then MOVE; then an upload whose third request the store refuses (a broken
+    update, as a store refuses one it cannot run) leaves the old graph whole
+    and no temporary graph."""
+    from kg.push import Graph as PushGraph
+    from kg.push import Pusher
+
+    monkeypatch.setattr("kg.push.UPDATE_PART_TRIPLES", 40)
+    update_url = VIRTUOSO + "/sparql-auth"  # Digest, as dba
+    temporary = _uuid_graphs()
+    with fresh_base() as base:
+        write_build(build(None, None, validate=False), tmp_path / "all", base=base)
+        graphs = read_build(tmp_path / "all")
+        assert main(["push", update_url, "--sparql-update", "--from", str(tmp_path / "all"), "--auth", VIRTUOSO_AUTH]) == EXIT_OK
+        assert _graphs_under(base) == {g.iri: g.triples for g in graphs}
+        big = max(graphs, key=lambda g: g.triples)
+        assert big.triples > 3 * 40
+        pusher = Pusher(update_url, protocol="update", auth=tuple(VIRTUOSO_AUTH.split(":", 1)))
+        sent = []
+        real = pusher._update
+
+        def third_is_broken(text: str):
+            sent.append(text)
+            return real(text.replace("INSERT DATA", "INSERT DATUM") if len(sent) == 3 else text)
+
+        monkeypatch.setattr(pusher, "_update", third_is_broken)
+        other = PushGraph(big.iri, _old_graph(big.iri) + _old_graph(big.iri + "/more") + _old_graph(big.iri + "/even-more"))
+        upload = pusher.put(other)
+        assert not upload.ok and upload.status is not None and upload.status >= 400
+        assert _graphs_under(base)[big.iri] == big.triples  # the old graph, whole
+        assert _uuid_graphs() == temporary
+        monkeypatch.setattr(pusher, "_update", real)
+        assert pusher.put(other).ok
+        assert _graphs_under(base)[big.iri] == other.triples
+        assert _uuid_graphs() == temporary
