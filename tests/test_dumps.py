@@ -370,3 +370,64 @@ def test_corpus_build_has_a_graph_per_publication_with_its_files_hash(corpus, tm
         checksum = description.value(source, SPDX.checksum)
         assert str(description.value(checksum, SPDX.checksumValue)) == hashlib.sha256(pub.source_path.read_bytes()).hexdigest()
     assert isomorphic(jsonld_union(tmp_path / "kamervragen.jsonld"), Graph().parse(tmp_path / "kamervragen.nt", format="nt"))
+
+
+TRICKY = """<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kamervragen/def#Document> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/CreativeWork> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#nummer> "007"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#nummer> "12"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#ingezondenOp> "2019-07-29"^^<http://www.w3.org/2001/XMLSchema#date> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#ingezondenOp> "2019"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#onderwerp> "plain" .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#onderwerp> "in het Nederlands"@nl .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#kamer> <https://w3id.org/kamervragen/def#TweedeKamer> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#kamer> <https://example.org/other-chamber> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#heeftVraag> _:b1 .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#heeftVraag> "not an IRI" .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/2000/01/rdf-schema#label> "label"@en .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/2004/02/skos/core#prefLabel> "Engels"@en .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/2004/02/skos/core#prefLabel> "Nederlands"@nl .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#termijnOverschreden> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#termijnOverschreden> "1"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://example.org/unknown> <https://w3id.org/kamervragen/def#Vraag> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://example.org/unknown> "x\\"yé\\n" .
+_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kamervragen/def#Vraag> .
+_:b1 <https://w3id.org/kamervragen/def#tekst> "Vraag?"@nl .
+_:b1 <https://w3id.org/kamervragen/def#tekst> "Question?"@en-gb .
+"""
+
+
+def test_compaction_of_awkward_values_is_pyld_s(tmp_path):
+    """Values no build makes today but a term's coercion must not swallow:
+    a non-canonical integer, a value of another datatype or language than
+    the term's, an IRI under a @vocab term that is no term, a literal under
+    an @id term, blank nodes, escapes. kg's compaction equals pyld's, but
+    for one deliberate difference: a non-canonical integer or boolean ("007",
+    "1") stays a typed value, where fromRdf's native types would make it 7 and
+    true, another literal. kg's document reads back to exactly the triples."""
+    jsonld = pytest.importorskip("pyld.jsonld")
+    from kg.dumps import NamedGraph
+    from kg.dumps.jsonld import Compactor, write_jsonld
+
+    context = json.loads(context_document())["@context"]
+    lines = sorted(ln for ln in TRICKY.splitlines() if ln)
+    ours = Compactor(context).nodes(lines)
+    expanded = jsonld.from_rdf(TRICKY, {"format": "application/n-quads", "useNativeTypes": True})
+    theirs = jsonld.compact(expanded, {"@context": context}, {})
+    theirs = theirs.get("@graph", [theirs])
+    for node in theirs:
+        node.pop("@context", None)
+    (doc,) = [n for n in ours if n["@id"].endswith("ah-tk-1")]
+    assert sorted(doc["nummer"], key=str) == [12, {"@value": "007", "@type": "xsd:integer"}]
+    assert sorted(doc["termijnOverschreden"], key=str) == [True, {"@value": "1", "@type": "xsd:boolean"}]
+    (their_doc,) = [n for n in theirs if n["@id"].endswith("ah-tk-1")]
+    assert sorted(their_doc.pop("nummer")) == [7, 12] and their_doc.pop("termijnOverschreden") == [True, True]
+    doc = {k: v for k, v in doc.items() if k not in ("nummer", "termijnOverschreden")}
+    assert _sorted_lists([doc, *(n for n in ours if n is not doc and not n["@id"].endswith("ah-tk-1"))]) == _sorted_lists(theirs)
+
+    class Dumps:
+        graphs = iter([NamedGraph("https://example.org/graph/g", lines)])
+
+    Dumps.context = context
+    write_jsonld(Dumps, tmp_path / "t.jsonld")
+    assert isomorphic(jsonld_union(tmp_path / "t.jsonld"), Graph().parse(data=TRICKY, format="nt"))
