@@ -542,14 +542,14 @@ def render_list_page(
 
 def search_index(chains: Sequence[Chain]) -> list[list[Any]]:
     """One row per chain for the search box: page, number, publications,
-    period, askers, first subject, and the text searched (identifiers of
-    its publications and context, askers, subjects; lower case)."""
+    period, askers, subjects (" | " between them), and the identifiers of its
+    other documents (context included). The script searches all of it, lower
+    case; nothing is written twice, since the index grows with the archive."""
     rows = []
     for c in chains:
         period = (c.start.isoformat() + ("" if c.end == c.start else " – " + c.end.isoformat())) if c.start else ""
-        askers = ", ".join(map(str, c.askers))
-        text = " ".join([*(d.identifier for d in c.documents), askers, *c.subjects]).casefold()
-        rows.append([c.slug, c.number, len(c), period, _short(askers, 90), _short(c.subjects[0], 90) if c.subjects else "", text])
+        others = " ".join(d.identifier for d in c.documents if d.identifier != c.slug)
+        rows.append([c.slug, c.number, len(c), period, ", ".join(map(str, c.askers)), " | ".join(c.subjects), others])
     return rows
 
 
