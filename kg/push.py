@@ -195,8 +195,6 @@ def _shutdown(sock) -> None:
 def _deadline_handlers() -> tuple[urllib.request.BaseHandler, urllib.request.BaseHandler, list]:
     """HTTP and HTTPS handlers whose connections report their socket to the
     deadline of the request under way (``holder[0]``)."""
-    import http.client
-
     holder: list = [None]
 
     class HTTPConnection(http.client.HTTPConnection):
