@@ -6,8 +6,9 @@ need are kept, and networkx joins the publications. A chain follows the links
 between questions:
 
 - ``kv:verwijstNaar`` to an earlier Aanhangsel or question publication (the
-  identifier schemes of ``kg/chains_schemes.csv``: ``ah-``, ``kv-``; or a
-  publication the graph types as questions or a notice);
+  identifier schemes of ``kg/chains_schemes.csv``: ``ah-``, ``kv-``; a
+  publication the graph types as questions or a notice; or one the build
+  read, since kg reads only questions, answers and notices);
 - ``kv:beantwoordIn``: questions published on their own are answered in an
   Aanhangsel publication;
 - ``kv:meldtUitstelVan``: a delay notice about the questions it delays.
@@ -437,10 +438,13 @@ def document_graph(triples: Iterable[Triple]):  # -> networkx.MultiDiGraph
         if source != target:
             graph.add_edge(source, target, key=kind, kind=kind)
     # Which documents are questions (an Aanhangsel or question publication,
-    # a notice), and so join chains; the rest are context.
+    # a notice, or any publication the build read: kg reads only questions,
+    # answers and notices, whatever their identifier, such as a Word answer
+    # named by its Tweede Kamer document number), and so join chains; the
+    # rest are context.
     schemes = question_schemes()
     for node, attrs in graph.nodes(data=True):
-        attrs["question"] = node.startswith(schemes) or attrs["kind"] in ("questions", "notice")
+        attrs["question"] = attrs["in_corpus"] or node.startswith(schemes) or attrs["kind"] in ("questions", "notice")
     for u, v, kind in graph.edges(keys=True):
         if kind != CITES:
             graph.nodes[u]["question"] = graph.nodes[v]["question"] = True

@@ -41,6 +41,10 @@ OB = "https://zoek.officielebekendmakingen.nl/"
 #     Aanhangsel stub: the tie goes by identifier. Both also cite kst-9-9,
 #     which does not join them: a Kamerstuk is context;
 #  D  a pair dated earlier than C1 and C2, which it therefore precedes;
+#  E  an answer the build read under a Tweede Kamer document number
+#     (tk-2022D00001, as Word answers are named) citing an earlier Aanhangsel:
+#     a publication the build read is a question publication, whatever its
+#     identifier;
 #  600 cites only a Kamerstuk, 999 nothing: no chain.
 GRAPH = """
 @prefix kv: <https://w3id.org/kamervragen/def#> .
@@ -99,6 +103,10 @@ ob:ah-tk-20212022-10 a kv:Document ; kv:identificatie "ah-tk-20212022-10" ; kv:b
     kv:ingezondenOp "2021-10-01"^^xsd:date ; kv:ontvangenOp "2021-10-15"^^xsd:date ; kv:verwijstNaar ob:ah-tk-20212022-5 .
 ob:ah-tk-20212022-5 a kv:Document ; kv:identificatie "ah-tk-20212022-5" .
 
+ob:tk-2022D00001 a kv:Document ; kv:identificatie "tk-2022D00001" ; kv:bronbestand "tk.docx" ;
+    kv:ontvangenOp "2022-06-01"^^xsd:date ; kv:verwijstNaar ob:ah-tk-20212022-3173 .
+ob:ah-tk-20212022-3173 a kv:Document ; kv:identificatie "ah-tk-20212022-3173" .
+
 ob:ah-tk-20232024-999 a kv:Document ; kv:identificatie "ah-tk-20232024-999" ; kv:bronbestand "999.txt" ;
     kv:ingezondenOp "2024-05-01"^^xsd:date .
 """
@@ -125,12 +133,14 @@ def test_chains_in_order_longest_first_ties_by_date_then_identifier(chains):
         ["kst-36000-5", "kv-tk-2024Z00001", "ah-tk-20232024-90", "ah-tk-20232024-100", "ah-tk-20232024-300"],
         ["ah-tk-20212022-7", "ah-tk-20222023-50", "stb-2023-1", "ah-tk-20222023-60"],
         ["ah-tk-20212022-5", "ah-tk-20212022-10"],
+        ["ah-tk-20212022-3173", "tk-2022D00001"],
         ["ah-tk-20232024-11", "kst-9-9", "ah-tk-20232024-500"],
         ["ah-tk-20232024-12", "kst-9-9", "ah-tk-20232024-400"],
     ]
-    assert [len(c) for c in chains] == [4, 3, 2, 2, 2]  # publications, the context left out
-    assert [c.number for c in chains] == [1, 2, 3, 4, 5]
-    assert [c.slug for c in chains] == ["kv-tk-2024Z00001", "ah-tk-20212022-7", "ah-tk-20212022-5", "ah-tk-20232024-11", "ah-tk-20232024-12"]
+    assert [len(c) for c in chains] == [4, 3, 2, 2, 2, 2]  # publications, the context left out
+    assert [c.number for c in chains] == [1, 2, 3, 4, 5, 6]
+    assert [c.slug for c in chains] == [
+        "kv-tk-2024Z00001", "ah-tk-20212022-7", "ah-tk-20212022-5", "ah-tk-20212022-3173", "ah-tk-20232024-11", "ah-tk-20232024-12"]
     assert all("ah-tk-20232024-999" not in ids(c) and "ah-tk-20232024-600" not in ids(c) for c in chains)
 
 
@@ -139,13 +149,13 @@ def test_a_cited_kamerstuk_is_context_and_joins_no_chains(chains):
     two chains, each showing kst-9-9 as context. 600 cites only a Kamerstuk:
     it follows up no question and is in no chain."""
     with_kst = [c for c in chains if "kst-9-9" in ids(c)]
-    assert [c.number for c in with_kst] == [4, 5]
+    assert [c.number for c in with_kst] == [5, 6]
     for c in with_kst:
         (kst,) = [d for d in c.documents if d.identifier == "kst-9-9"]
         assert kst.context and kst not in c.members and kst in c.context_documents
     contexts = {d.identifier for c in chains for d in c.context_documents}
     assert contexts == {"kst-36000-5", "stb-2023-1", "kst-9-9"}
-    assert not any(d.context for c in chains for d in c.documents if d.identifier.startswith(question_schemes()))
+    assert not any(d.context for c in chains for d in c.documents if d.identifier.startswith(question_schemes()) or d.in_corpus)
 
 
 def test_question_schemes_are_data():
@@ -391,7 +401,7 @@ def test_outputs_are_byte_identical_on_rewrite(graph_file, tmp_path):
     write_chain_outputs(load_chains(graph_file), tmp_path / "a")
     write_chain_outputs(load_chains(graph_file), tmp_path / "b")
     names = sorted(str(p.relative_to(tmp_path / "a")) for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert "chains/search.js" in names and len(names) == 3 + 5 + 2  # and a page per chain, a list, the index
+    assert "chains/search.js" in names and len(names) == 3 + 6 + 2  # and a page per chain, a list, the index
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -458,13 +468,16 @@ def test_corpus_chain_joined_by_a_kamerstuk_splits(corpus_build):
     assert [d.identifier for d in chain.members] == ["ah-tk-20232024-2147", "ah-tk-20232024-2271"]
     assert "kst-31839-1024" in {d.identifier for d in chain.context_documents}
     assert not [c for c in chains if "ah-tk-20232024-2395" in ids(c)]
+    # A Word answer named by its Tweede Kamer number is a question publication all the same.
+    (word,) = [c for c in chains if "tk-2022D31072" in ids(c)]
+    assert "ah-tk-20212022-3173" in {d.identifier for d in word.members}
     # No chain is joined through a document that is not a question publication.
     for c in chains:
         links = nx.Graph()
         links.add_nodes_from(d.identifier for d in c.members)
         links.add_edges_from((e.source, e.target) for e in c.edges if e.source in links and e.target in links)
         assert nx.is_connected(links), c.slug
-        assert all(d.identifier.startswith(question_schemes()) for d in c.members)
+        assert all(d.identifier.startswith(question_schemes()) or d.in_corpus for d in c.members)
 
 
 def test_corpus_build_writes_the_chain_files(corpus_build):
@@ -478,7 +491,7 @@ def test_overview_lists_the_longest_chains_only_when_there_are_many(chains, tmp_
     write_chain_outputs(chains, tmp_path, max_listed=2)
     html = (tmp_path / "chains.html").read_text(encoding="utf-8")
     check_site(tmp_path, chains, listed=2)
-    assert "3 shorter chains are not listed here" in html
+    assert "4 shorter chains are not listed here" in html
     # the other files keep every chain
     check_graphml(tmp_path / "chains.graphml", chains)
     check_dot((tmp_path / "chains.dot").read_text(encoding="utf-8"), chains)
