@@ -1,18 +1,25 @@
-"""Follow-up chains: publications that cite, answer or delay one another.
+"""Follow-up chains: questions that follow up, answer or delay one another.
 
-The built graph is read back (its N-Triples dump, or any RDF file), only the
-few predicates the chains need are kept, and networkx joins the documents
-through three kinds of edge:
+The built graph is read back (its N-Triples dump, filtered line by line and
+parsed by pyoxigraph, or any RDF file), only the few predicates the chains
+need are kept, and networkx joins the publications. A chain follows the links
+between questions:
 
-- ``kv:verwijstNaar``: a document cites another (also a cited stub outside
-  the corpus);
+- ``kv:verwijstNaar`` to an earlier Aanhangsel or question publication (the
+  identifier schemes of ``kg/chains_schemes.csv``: ``ah-``, ``kv-``; a
+  publication the graph types as questions or a notice; or one the build
+  read, since kg reads only questions, answers and notices);
 - ``kv:beantwoordIn``: questions published on their own are answered in an
   Aanhangsel publication;
 - ``kv:meldtUitstelVan``: a delay notice about the questions it delays.
 
-A chain is a weakly connected set of two or more publications, ordered in
-time. Their pictures (``chains.html``, ``chains.graphml``, ``chains.dot``)
-are drawn by ``kg.pictures``.
+A chain is a connected set of two or more publications over those links,
+ordered in time. Any other document a chain's publications cite (a
+Kamerstuk, a Staatsblad) is context: drawn on the chain, marked as such,
+and on every chain that cites it, but never a link that joins two chains (a
+budget Kamerstuk cited by hundreds of questions would make one "chain" of
+them all). Their pictures (``chains.html`` with a page per chain,
+``chains.graphml``, ``chains.dot``) are drawn by ``kg.pictures``.
 """
 from __future__ import annotations
 
@@ -102,6 +109,7 @@ class ChainDocument:
     onderwerp: str | None
     dagen: int | None  # answer time in days (notice time for a notice)
     late: bool | None = None  # kv:termijnOverschreden, where the graph says
+    context: bool = False  # cited by the chain, not part of it (a Kamerstuk, a Staatsblad)
 
     @property
     def estimated(self) -> bool:
@@ -130,31 +138,41 @@ class ChainEdge:
 @dataclass(frozen=True)
 class Chain:
     number: int
-    documents: tuple[ChainDocument, ...]  # in time order
+    documents: tuple[ChainDocument, ...]  # in time order: the chain's publications and its context
     edges: tuple[ChainEdge, ...]
+    slug: str = ""  # the name of its page (chains/<slug>.html): its first publication's identifier
 
     def __len__(self) -> int:
-        return len(self.documents)
+        """The publications of the chain, its context left out."""
+        return len(self.members)
+
+    @property
+    def members(self) -> tuple[ChainDocument, ...]:
+        return tuple(d for d in self.documents if not d.context)
+
+    @property
+    def context_documents(self) -> tuple[ChainDocument, ...]:
+        return tuple(d for d in self.documents if d.context)
 
     @property
     def start(self) -> dt.date | None:
         """Earliest date printed in the chain's publications (estimates left out)."""
-        dates = [d for doc in self.documents for d in (doc.ingezonden, doc.ontvangen) if d]
+        dates = [d for doc in self.members for d in (doc.ingezonden, doc.ontvangen) if d]
         return min(dates) if dates else None
 
     @property
     def end(self) -> dt.date | None:
-        dates = [d for doc in self.documents for d in (doc.ingezonden, doc.ontvangen) if d]
+        dates = [d for doc in self.members for d in (doc.ingezonden, doc.ontvangen) if d]
         return max(dates) if dates else None
 
     @property
     def askers(self) -> tuple[Asker, ...]:
-        return tuple(sorted({a for d in self.documents for a in d.askers}, key=lambda a: (a.achternaam, a.fractie or "")))
+        return tuple(sorted({a for d in self.members for a in d.askers}, key=lambda a: (a.achternaam, a.fractie or "")))
 
     @property
     def subjects(self) -> tuple[str, ...]:
         seen: list[str] = []
-        for d in self.documents:
+        for d in self.members:
             if d.onderwerp and d.onderwerp not in seen:
                 seen.append(d.onderwerp)
         return tuple(seen)
@@ -198,6 +216,12 @@ def palette() -> Palette:
             if spelling.strip():
                 names[_norm_party(spelling)] = party
     return Palette(colours, names, unknown)
+
+
+@lru_cache(maxsize=1)
+def question_schemes() -> tuple[str, ...]:
+    """Identifier prefixes of the publications that join chains (``kg/chains_schemes.csv``)."""
+    return tuple(sorted(row["prefix"].strip() for row in package_rows("kg", "chains_schemes.csv") if row["prefix"].strip()))
 
 
 # -------------------------------------------------------------------- reading
@@ -413,6 +437,17 @@ def document_graph(triples: Iterable[Triple]):  # -> networkx.MultiDiGraph
         source, target = add_document(part_of.get(s, s)), add_document(part_of.get(o, o))
         if source != target:
             graph.add_edge(source, target, key=kind, kind=kind)
+    # Which documents are questions (an Aanhangsel or question publication,
+    # a notice, or any publication the build read: kg reads only questions,
+    # answers and notices, whatever their identifier, such as a Word answer
+    # named by its Tweede Kamer document number), and so join chains; the
+    # rest are context.
+    schemes = question_schemes()
+    for node, attrs in graph.nodes(data=True):
+        attrs["question"] = attrs["in_corpus"] or node.startswith(schemes) or attrs["kind"] in ("questions", "notice")
+    for u, v, kind in graph.edges(keys=True):
+        if kind != CITES:
+            graph.nodes[u]["question"] = graph.nodes[v]["question"] = True
     return graph
 
 
@@ -437,28 +472,57 @@ def estimate_from_identifier(identifier: str) -> tuple[dt.date, str] | None:
     return None
 
 
+def joins(graph: Any, source: str, target: str, kind: str) -> bool:
+    """Whether an edge of the document graph links two publications into
+    one chain: an answer or a delay always does; a citation only between
+    questions (a cited Kamerstuk is context)."""
+    return kind != CITES or (graph.nodes[source]["question"] and graph.nodes[target]["question"])
+
+
 def find_chains(graph: Any, min_length: int = 2) -> list[Chain]:
-    """The chains of a document graph, longest first; ties by earliest
-    date, then by identifier."""
+    """The chains of a document graph, longest first (by publications,
+    context left out); ties by earliest date, then by identifier."""
     import networkx as nx
 
+    links = nx.Graph()
+    for u, v, kind in graph.edges(keys=True):
+        if joins(graph, u, v, kind):
+            links.add_edge(u, v)
     found: list[tuple[tuple, list[ChainDocument], list[ChainEdge]]] = []
-    for component in nx.weakly_connected_components(graph):
+    for component in nx.connected_components(links):
         if len(component) < max(2, min_length):
             continue
-        # A weak component holds every edge leaving its nodes.
-        links = list(graph.out_edges(component, keys=True))
-        documents = _place_in_time({n: graph.nodes[n] for n in component}, links)
+        # Every edge that leaves a publication of the chain: to another of
+        # its publications (a link), or to a document it cites (context).
+        # No edge enters from outside: whatever links to a question joins its chain.
+        edges = list(graph.out_edges(component, keys=True))
+        context = {v for _, v, _ in edges if v not in component}
+        nodes = {n: graph.nodes[n] for n in sorted(component | context)}
+        documents = _place_in_time(nodes, edges, context)
         order = {d.identifier: i for i, d in enumerate(documents)}
-        edges = sorted((ChainEdge(u, v, k) for u, v, k in links), key=lambda e: (order[e.source], order[e.target], e.kind))
-        printed = [d for doc in documents for d in (doc.ingezonden, doc.ontvangen) if d]
-        key = (-len(documents), min(printed) if printed else dt.date.max, documents[0].identifier)
-        found.append((key, documents, edges))
+        chain_edges = sorted((ChainEdge(u, v, k) for u, v, k in edges), key=lambda e: (order[e.source], order[e.target], e.kind))
+        members = [d for d in documents if not d.context]
+        printed = [d for doc in members for d in (doc.ingezonden, doc.ontvangen) if d]
+        key = (-len(members), min(printed) if printed else dt.date.max, members[0].identifier)
+        found.append((key, documents, chain_edges))
     found.sort(key=lambda item: item[0])
-    return [Chain(i, tuple(docs), tuple(edges)) for i, (_, docs, edges) in enumerate(found, start=1)]
+    chains: list[Chain] = []
+    slugs: set[str] = set()
+    for i, (_, docs, chain_edges) in enumerate(found, start=1):
+        first = next(d for d in docs if not d.context)
+        slug = base = re.sub(r"[^A-Za-z0-9._-]+", "_", first.identifier).strip("._") or f"chain-{i}"
+        k = 1
+        while slug.casefold() in slugs:  # case-insensitive file systems
+            k += 1
+            slug = f"{base}-{k}"
+        slugs.add(slug.casefold())
+        chains.append(Chain(i, tuple(docs), tuple(chain_edges), slug))
+    return chains
 
 
-def _place_in_time(nodes: dict[str, dict[str, Any]], links: list[tuple[str, str, str]]) -> list[ChainDocument]:
+def _place_in_time(
+    nodes: dict[str, dict[str, Any]], links: list[tuple[str, str, str]], context: set[str] = frozenset()
+) -> list[ChainDocument]:
     """Give every document of one chain its date on the time line and sort.
 
     A publication stands at the date it appeared: the answer (or notice)
@@ -498,8 +562,9 @@ def _place_in_time(nodes: dict[str, dict[str, Any]], links: list[tuple[str, str,
             placed[n] = (lo, "placed", "no date: placed after what it follows")
         else:
             placed[n] = (None, "none", "no date: placed at the start")
-    starts = [d for d, _, _ in placed.values() if d]
-    starts += [a["ingezonden"] for a in nodes.values() if a["ingezonden"]]
+    starts = [d for n, (d, _, _) in placed.items() if d and n not in context]
+    starts += [a["ingezonden"] for n, a in nodes.items() if a["ingezonden"] and n not in context]
+    starts = starts or [d for d, _, _ in placed.values() if d]
     chain_start = min(starts) if starts else None
     documents = []
     for n, a in nodes.items():
@@ -524,6 +589,7 @@ def _place_in_time(nodes: dict[str, dict[str, Any]], links: list[tuple[str, str,
                 onderwerp=a["onderwerp"],
                 dagen=dagen,
                 late=a["late"],
+                context=n in context,
             )
         )
     # Estimated dates first at a tie: they are placed "at the latest by".
@@ -548,6 +614,7 @@ def chains_data(chains: Sequence[Chain]) -> list[dict[str, Any]]:
     return [
         {
             "chain": c.number,
+            "page": f"chains/{c.slug}.html",
             "length": len(c),
             "start": iso(c.start),
             "end": iso(c.end),
@@ -557,6 +624,7 @@ def chains_data(chains: Sequence[Chain]) -> list[dict[str, Any]]:
                     "iri": d.iri,
                     "url": d.url,
                     "in_corpus": d.in_corpus,
+                    "context": d.context,
                     "kind": d.kind,
                     "date": iso(d.date),
                     "date_estimated": d.estimated,

@@ -1,5 +1,15 @@
-"""Pictures of follow-up chains: a time line per chain in inline SVG
-(``chains.html``), and the chains as GraphML for Gephi and DOT for Graphviz.
+"""Pictures of follow-up chains: an overview page (``chains.html``: the
+longest chains and a search box over all of them), a page per chain with
+its time line in inline SVG (``chains/<slug>.html``), lists of every chain
+(``chains/list-N.html``), and the chains as GraphML for Gephi and DOT for
+Graphviz.
+
+The pages stay small at archive scale (127k publications, tens of thousands
+of chains): the overview lists MAX_LISTED chains, a list page LIST_PAGE, and
+each chain has its own page. The search box is a small script over an index
+file (``chains/search.js``, loaded by a script tag, so it works offline from
+a file:// page, where fetch() would not); without scripts the lists reach
+every chain.
 
 The chains themselves come from ``kg.chains``; this module only lays them out
 (x is time, lanes keep cards apart) and renders the jinja2 templates in
@@ -9,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,9 +70,11 @@ def _r(x: float) -> float:
 
 
 def _bezier(p: Sequence[tuple[float, float]], t: float) -> tuple[float, float]:
+    # Written out: called for every sample of every edge, the hot spot of the layout.
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = p
     u = 1 - t
-    w = (u**3, 3 * u * u * t, 3 * u * t * t, t**3)
-    return sum(wi * pi[0] for wi, pi in zip(w, p)), sum(wi * pi[1] for wi, pi in zip(w, p))
+    a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+    return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
 
 
 def card_style(d: ChainDocument) -> dict[str, Any]:
@@ -75,7 +88,7 @@ def card_style(d: ChainDocument) -> dict[str, Any]:
         year = _YEAR.search(d.identifier)
         when = (f"vergaderjaar {m.group(1)}–{m.group(2)}" if m and d.date_basis == "identifier"
                 else f"{year.group(1) or year.group(2)}" if year and d.date_basis == "identifier" else "date not printed")
-        lines = [when]
+        lines = [f"context · {when}" if d.context else when]
     else:
         first = d.date.isoformat() if d.date else "no date"
         if d.dagen is not None:
@@ -87,7 +100,7 @@ def card_style(d: ChainDocument) -> dict[str, Any]:
         filter(
             None,
             [
-                d.identifier + ("" if d.in_corpus else " (cited, not in the corpus)"),
+                d.identifier + (" (context: cited by the chain, not part of it)" if d.context else "" if d.in_corpus else " (cited, not in the corpus)"),
                 d.onderwerp,
                 ", ".join(map(str, d.askers)),
                 f"submitted {d.ingezonden.isoformat()}" if d.ingezonden else None,
@@ -215,7 +228,14 @@ def layout(chain: Chain) -> dict[str, Any]:
 
 
 def _blocked(points: Iterable[tuple[float, float]], rects: Sequence[tuple[float, float, float, float]]) -> bool:
-    return any(x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2 for x, y in points for x0, y0, x1, y1 in rects)
+    points = list(points)
+    if not points or not rects:
+        return False
+    # Only the cards that meet the points' bounding box can be crossed.
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    lo_x, hi_x, lo_y, hi_y = min(xs), max(xs), min(ys), max(ys)
+    near = [r for r in rects if r[0] + 2 < hi_x and lo_x < r[2] - 2 and r[1] + 2 < hi_y and lo_y < r[3] - 2]
+    return any(x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2 for x, y in points for x0, y0, x1, y1 in near)
 
 
 def _route_edges(
@@ -370,12 +390,13 @@ def _ticks(t0: dt.date, t1: dt.date, x_of: Any) -> list[dict[str, Any]]:
 # -------------------------------------------------------------------- outputs
 
 
-def _environment():  # -> jinja2.Environment
+@lru_cache(maxsize=1)
+def _environment():  # -> jinja2.Environment; one for all pages, so each template compiles once
     import jinja2
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kg", "templates"),
-        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2")),
+        autoescape=lambda name: bool(name) and not name.endswith((".dot.j2", ".txt.j2", ".js.j2")),  # HTML and SVG escaped
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -401,23 +422,22 @@ def _legend(chains: Sequence[Chain]) -> list[dict[str, str]]:
     return entries
 
 
-# chains.html draws the longest chains only: a page of thousands of time
-# lines helps no one (chains.graphml and chains.dot hold them all).
-MAX_DRAWN = 200
+# The overview lists the longest chains; a list page holds LIST_PAGE chains.
+MAX_LISTED = 200
+LIST_PAGE = 1000
+CHAIN_DIR = "chains"
 
 
-def _context(chains: Sequence[Chain], source: str, max_drawn: int = MAX_DRAWN) -> dict[str, Any]:
-    docs = [d for c in chains for d in c.documents]
-    drawn = chains[:max_drawn]
+def _summary(chains: Sequence[Chain], source: str) -> dict[str, Any]:
+    members = [d for c in chains for d in c.members]
+    context = {d.identifier for c in chains for d in c.context_documents}
     return {
-        "chains": [{"chain": c, "layout": layout(c)} for c in drawn],
         "n_chains": len(chains),
-        "n_more": len(chains) - len(drawn),
+        "n_documents": len(members),
+        "n_corpus": sum(d.in_corpus for d in members),
+        "n_stubs": sum(not d.in_corpus for d in members),
+        "n_context": len(context),
         "source": source,
-        "n_documents": len(docs),
-        "n_corpus": sum(d.in_corpus for d in docs),
-        "n_stubs": sum(not d.in_corpus for d in docs),
-        "legend": _legend(drawn),
         "unknown_colour": palette().unknown,
         "palette_colour": palette().colour,
         "stub_stroke": STUB_STROKE,
@@ -426,27 +446,150 @@ def _context(chains: Sequence[Chain], source: str, max_drawn: int = MAX_DRAWN) -
     }
 
 
-def render_html(chains: Sequence[Chain], source: str = "", max_drawn: int = MAX_DRAWN) -> str:
-    """chains.html: the legend, a table of the chains, one time line per chain."""
-    return _environment().get_template("chains.html.j2").render(**_context(chains, source, max_drawn))
+def _list_pages(chains: Sequence[Chain]) -> list[dict[str, Any]]:
+    pages = []
+    for k in range(0, len(chains), LIST_PAGE):
+        part = chains[k : k + LIST_PAGE]
+        pages.append({"name": f"list-{k // LIST_PAGE + 1}.html", "first": part[0].number, "last": part[-1].number, "chains": part})
+    return pages
+
+
+def render_html(chains: Sequence[Chain], source: str = "", max_listed: int = MAX_LISTED) -> str:
+    """chains.html: the legend, the search box, the longest chains with a
+    link to each one's page, and links to the lists of all chains."""
+    listed = chains[:max_listed]
+    return _environment().get_template("chains.html.j2").render(
+        **_summary(chains, source),
+        chains=listed,
+        n_more=len(chains) - len(listed),
+        lists=_list_pages(chains),
+        legend=_legend(listed),
+        prefix=CHAIN_DIR + "/",
+    )
+
+
+def render_chain_page(
+    chain: Chain, chains: Sequence[Chain], source: str = "", summary: dict[str, Any] | None = None,
+    previous: Chain | None = None, following: Chain | None = None,
+) -> str:
+    """chains/<slug>.html: one chain's time line and its publications.
+    ``summary``: ``_summary(chains, source)``, computed once for all pages;
+    ``previous``/``following``: the neighbours in ``chains`` (found there when not given)."""
+    i = chain.number - 1
+    if previous is None and following is None and chains:
+        previous = chains[i - 1] if i > 0 else None
+        following = chains[i + 1] if i + 1 < len(chains) else None
+    return _environment().get_template("chains_page.html.j2").render(
+        **(summary or _summary(chains, source)),
+        c=chain,
+        lay=layout(chain),
+        legend=_legend([chain]),
+        previous=previous,
+        next=following,
+        list_page=f"list-{i // LIST_PAGE + 1}.html",
+    )
+
+
+# Chain pages are written by this many chains a task; with more chains than
+# one task holds, the tasks run in worker processes (a page per chain at
+# archive scale is tens of thousands of pages).
+PAGES_PER_TASK = 1000
+
+
+def _write_pages(folder: str, chains: Sequence[Chain], before: Chain | None, after: Chain | None, summary: dict[str, Any]) -> int:
+    """Write the pages of consecutive ``chains`` into ``folder``; ``before``
+    and ``after`` are the chains just outside them (for the page links)."""
+    summary = summary | {"palette_colour": palette().colour}
+    for k, chain in enumerate(chains):
+        previous = chains[k - 1] if k > 0 else before
+        following = chains[k + 1] if k + 1 < len(chains) else after
+        page = render_chain_page(chain, (), summary=summary, previous=previous, following=following)
+        Path(folder, f"{chain.slug}.html").write_text(page, encoding="utf-8")
+    return len(chains)
+
+
+def _write_all_pages(folder: Path, chains: Sequence[Chain], summary: dict[str, Any], jobs: int | None) -> None:
+    import os
+
+    tasks = []
+    for k in range(0, len(chains), PAGES_PER_TASK):
+        part = list(chains[k : k + PAGES_PER_TASK])
+        before = chains[k - 1] if k > 0 else None
+        after = chains[k + PAGES_PER_TASK] if k + PAGES_PER_TASK < len(chains) else None
+        tasks.append((str(folder), part, before, after))
+    plain = {k: v for k, v in summary.items() if k != "palette_colour"}  # a function: each worker has its own
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers <= 1:
+        for task in tasks:
+            _write_pages(*task, plain)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(_write_pages, *task, plain) for task in tasks]:
+            future.result()
+
+
+def render_list_page(
+    page: dict[str, Any], chains: Sequence[Chain], source: str = "", summary: dict[str, Any] | None = None,
+    lists: list[dict[str, Any]] | None = None,
+) -> str:
+    """chains/list-N.html: a table of LIST_PAGE chains."""
+    return _environment().get_template("chains_list.html.j2").render(
+        **(summary or _summary(chains, source)), page=page, lists=lists or _list_pages(chains), chains=page["chains"], prefix="",
+    )
+
+
+def search_index(chains: Sequence[Chain]) -> list[list[Any]]:
+    """One row per chain for the search box: page, number, publications,
+    period, askers, subjects (" | " between them), and the identifiers of its
+    other documents (context included). The script searches all of it, lower
+    case; nothing is written twice, since the index grows with the archive."""
+    rows = []
+    for c in chains:
+        period = (c.start.isoformat() + ("" if c.end == c.start else " – " + c.end.isoformat())) if c.start else ""
+        others = " ".join(d.identifier for d in c.documents if d.identifier != c.slug)
+        rows.append([c.slug, c.number, len(c), period, ", ".join(map(str, c.askers)), " | ".join(c.subjects), others])
+    return rows
+
+
+def render_search_index(chains: Sequence[Chain]) -> str:
+    """chains/search.js: the index as a script that sets one global."""
+    import json
+
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in search_index(chains))
+    return _environment().get_template("chains_search.js.j2").render(rows=rows)
 
 
 def render_dot(chains: Sequence[Chain]) -> str:
     """chains.dot: every chain as a cluster, styled as on the page."""
-    items = [
-        {
-            "chain": c,
-            "nodes": [card_style(d) for d in c.documents],
-            "edges": [{"edge": e, "colour": EDGE_COLOURS[e.kind], "dashed": e.kind == DELAYS} for e in c.edges],
-        }
-        for c in chains
-    ]
+    items = []
+    for c in chains:
+        ids = node_ids(c)
+        items.append(
+            {
+                "chain": c,
+                "nodes": [card_style(d) | {"id": ids[d.identifier]} for d in c.documents],
+                "edges": [
+                    {"edge": e, "source": ids[e.source], "target": ids[e.target], "colour": EDGE_COLOURS[e.kind], "dashed": e.kind == DELAYS}
+                    for e in c.edges
+                ],
+            }
+        )
     return _environment().get_template("chains.dot.j2").render(chains=items)
 
 
 def render_table(chains: Sequence[Chain]) -> str:
     """The text listing of ``kg chains``."""
     return _environment().get_template("chains_table.txt.j2").render(chains=chains)
+
+
+def node_ids(chain: Chain) -> dict[str, str]:
+    """The node of each document of a chain in GraphML and DOT: a publication
+    by its identifier (it is in one chain only); a context document, which
+    several chains may cite, once per chain (``kst-36000-5@<chain slug>``), so
+    that it draws no line between chains."""
+    return {d.identifier: f"{d.identifier}@{chain.slug}" if d.context else d.identifier for d in chain.documents}
 
 
 def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
@@ -456,6 +599,7 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
     pal = palette()
     g = nx.MultiDiGraph()
     for c in chains:
+        ids = node_ids(c)
         for d in c.documents:
             parties = d.parties
             attrs: dict[str, Any] = {
@@ -468,6 +612,7 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
                 "askers": "; ".join(map(str, d.askers)),
                 "subject": d.onderwerp or "",
                 "in_corpus": d.in_corpus,
+                "context": d.context,
                 "kind": d.kind,
                 "url": d.url,
                 "color": pal.colour(parties[0]) if len(parties) == 1 else pal.unknown,
@@ -478,27 +623,56 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
                 attrs["ontvangen"] = d.ontvangen.isoformat()
             if d.dagen is not None:
                 attrs["answer_days"] = d.dagen
-            g.add_node(d.identifier, **attrs)
+            g.add_node(ids[d.identifier], **attrs)
         for e in c.edges:
-            g.add_edge(e.source, e.target, key=e.kind, kind=e.kind, label=e.kind)
+            g.add_edge(ids[e.source], ids[e.target], key=e.kind, kind=e.kind, label=e.kind)
     return g
 
 
-def write_chain_outputs(chains: Sequence[Chain], out_dir: Path, source: str = "", max_drawn: int = MAX_DRAWN) -> list[Path]:
-    """Write chains.html, chains.graphml and chains.dot into ``out_dir``."""
+def write_chain_outputs(
+    chains: Sequence[Chain], out_dir: Path, source: str = "", max_listed: int = MAX_LISTED, jobs: int | None = None
+) -> list[Path]:
+    """Write chains.html, the chains/ folder (a page per chain, the lists,
+    the search index), chains.graphml and chains.dot into ``out_dir``. The
+    folder is written beside the old one and put in its place, so that no
+    page of an earlier build is left in it. ``jobs``: worker processes for
+    the chain pages (default: all cores; they are used only when there are
+    more than PAGES_PER_TASK chains)."""
+    import shutil
+
     import networkx as nx
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    folder = out_dir / CHAIN_DIR
+    staging = out_dir / f".{CHAIN_DIR}.writing"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    summary = _summary(chains, source)
+    _write_all_pages(staging, chains, summary, jobs)
+    lists = _list_pages(chains)
+    for page in lists:
+        (staging / page["name"]).write_text(render_list_page(page, chains, source, summary, lists), encoding="utf-8")
+    (staging / "search.js").write_text(render_search_index(chains), encoding="utf-8")
+    if folder.exists():
+        old = out_dir / f".{CHAIN_DIR}.old"
+        if old.exists():
+            shutil.rmtree(old)
+        folder.rename(old)
+        staging.rename(folder)
+        shutil.rmtree(old)
+    else:
+        staging.rename(folder)
     paths = [out_dir / "chains.html", out_dir / "chains.graphml", out_dir / "chains.dot"]
-    paths[0].write_text(render_html(chains, source, max_drawn), encoding="utf-8")
+    paths[0].write_text(render_html(chains, source, max_listed), encoding="utf-8")
     nx.write_graphml(chains_networkx(chains), paths[1], encoding="utf-8", prettyprint=True)
     paths[2].write_text(render_dot(chains), encoding="utf-8")
-    return paths
+    return [*paths, folder]
 
 
-def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt") -> list[Chain]:
+def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt", jobs: int | None = None) -> list[Chain]:
     """The chains of a build just written to ``out_dir``, written beside it."""
     chains = load_chains(Path(out_dir) / graph_file)
-    write_chain_outputs(chains, out_dir, graph_file)
+    write_chain_outputs(chains, out_dir, graph_file, jobs=jobs)
     return chains

@@ -8,8 +8,14 @@ under its own name, ``{base}graph/_dataset``), each sent on its own:
 - SPARQL 1.1 Graph Store HTTP Protocol (default): ``PUT URL?graph=<iri>``
   with the graph as N-Triples (or Turtle), which replaces that graph;
 - SPARQL 1.1 Update (``protocol="update"``): ``DROP SILENT GRAPH`` and
-  ``INSERT DATA`` posted to the update endpoint, for stores without the Graph
-  Store Protocol or where only the update endpoint is open.
+  ``INSERT DATA`` in one request posted to the update endpoint, for stores
+  without the Graph Store Protocol or where only the update endpoint is open.
+  A graph too large for one update goes to a temporary graph in parts and is
+  then switched in by ``MOVE``: a failure on a later part never leaves the
+  store with half a graph.
+
+``timeout`` bounds each request as a whole (not each socket read), so a store
+that trickles its answer cannot hang a push.
 
 The HTTP client is the standard library's urllib: it does PUT, Basic and
 Digest authentication (Virtuoso's ``/sparql-graph-crud-auth`` wants Digest)
@@ -32,6 +38,7 @@ update endpoint):
 from __future__ import annotations
 
 import html
+import http.client
 import re
 import time
 import urllib.error
@@ -134,16 +141,100 @@ def parse_auth(auth: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+class _Deadline:
+    """The end of one request, whatever it waits on. urllib's ``timeout``
+    bounds each socket operation: a store that sends one byte every few
+    seconds would keep a request alive for ever. At the deadline a timer
+    shuts down every socket the request opened (the auth handlers may open a
+    second one), which wakes a blocked read; ``expired`` then tells the
+    caller that what was read, if anything, is not the answer."""
+
+    def __init__(self, seconds: float) -> None:
+        import threading
+
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def remaining(self) -> float:
+        return max(0.001, self.at - time.monotonic())
+
+    def watch(self, sock) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.expired:
+                _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._timer.cancel()
+
+
+def _shutdown(sock) -> None:
+    import socket
+
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+def _deadline_handlers() -> tuple[urllib.request.BaseHandler, urllib.request.BaseHandler, list]:
+    """HTTP and HTTPS handlers whose connections report their socket to the
+    deadline of the request under way (``holder[0]``)."""
+    holder: list = [None]
+
+    class HTTPConnection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            if holder[0] is not None:
+                holder[0].watch(self.sock)
+
+    class HTTPSConnection(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            if holder[0] is not None:
+                holder[0].watch(self.sock)
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(HTTPConnection, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(HTTPSConnection, req, context=self._context)
+
+    return HTTPHandler(), HTTPSHandler(), holder
+
+
 class Client:
-    """HTTP to one store: Digest or Basic, whichever the store asks for."""
+    """HTTP to one store: Digest or Basic, whichever the store asks for.
+    ``timeout`` bounds each request as a whole: connecting, sending, the
+    store's work and reading its whole answer (auth round trips included)."""
 
     def __init__(self, url: str, auth: tuple[str, str] | None = None, timeout: float = 60.0) -> None:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"not an http(s) URL: {url}")
+        if not timeout > 0:
+            raise UsageError(f"--timeout must be a positive number of seconds, not {timeout}")
         self.url = url
         self.timeout = timeout
-        handlers: list[urllib.request.BaseHandler] = []
+        http_handler, https_handler, self._deadline = _deadline_handlers()
+        handlers: list[urllib.request.BaseHandler] = [http_handler, https_handler]
         if auth is not None:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             passwords.add_password(None, url, *auth)
@@ -152,19 +243,36 @@ class Client:
         self._opener = urllib.request.build_opener(*handlers)
 
     def request(self, method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
-        """(status, body text) of any answer, 4xx and 5xx included; PushError when there is none."""
+        """(status, body text) of any answer, 4xx and 5xx included; PushError
+        when there is none, or when it did not come whole within the timeout."""
         req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        with _Deadline(self.timeout) as deadline:
+            self._deadline[0] = deadline
+            try:
+                status, text = self._exchange(req, deadline)
+            except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
+                if deadline.expired:
+                    raise self._timed_out() from exc
+                # ValueError: urllib's auth handlers reject a challenge scheme they do not know.
+                reason = getattr(exc, "reason", exc)
+                raise PushError(f"cannot reach the store at {self.url}: {reason}") from exc
+            finally:
+                self._deadline[0] = None
+        if deadline.expired:  # a read cut short by the deadline can look like a short answer
+            raise self._timed_out()
+        return status, text
+
+    def _exchange(self, req: urllib.request.Request, deadline: _Deadline) -> tuple[int, str]:
         try:
-            with self._opener.open(req, timeout=self.timeout) as response:
+            with self._opener.open(req, timeout=deadline.remaining()) as response:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as exc:
             with exc:
                 text = exc.read().decode("utf-8", "replace") if exc.fp is not None else ""
             return exc.code, text or str(exc.reason)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            # ValueError: urllib's auth handlers reject a challenge scheme they do not know.
-            reason = getattr(exc, "reason", exc)
-            raise PushError(f"cannot reach the store at {self.url}: {reason}") from exc
+
+    def _timed_out(self) -> PushError:
+        return PushError(f"the store at {self.url} timed out: no whole answer within {self.timeout:g} s")
 
 
 def _message(status: int, text: str) -> str:
@@ -236,19 +344,52 @@ class Pusher:
     def put(self, graph: Graph) -> Upload:
         started = time.perf_counter()
         if self.protocol == "gsp":
+            # One PUT per graph, never in parts: the store replaces the graph
+            # when the whole body has come, or keeps the old one.
             body = ("".join(ln + "\n" for ln in graph.lines)).encode("utf-8") if self.fmt == "ntriples" else _turtle(graph.lines)
             status, text = self.client.request(
                 "PUT", _with_graph(self.url, graph.iri), body, {"Content-Type": FORMATS[self.fmt] + "; charset=utf-8"}
             )
+            message = ""
         else:
-            status, text = 204, ""
-            parts = [graph.lines[i : i + UPDATE_PART_TRIPLES] for i in range(0, len(graph.lines), UPDATE_PART_TRIPLES)] or [[]]
-            for n, part in enumerate(parts):
-                status, text = self._update(_render("push_graph.ru.j2", graph=graph.iri, triples="\n".join(part), replace=n == 0))
-                if not 200 <= status < 300:
-                    break
+            status, text, message = self._update_graph(graph)
         ok = 200 <= status < 300
-        return Upload(graph.iri, graph.triples, status, ok, "" if ok else _message(status, text), "put", time.perf_counter() - started)
+        if not ok:
+            message = _message(status, text) + message
+        return Upload(graph.iri, graph.triples, status, ok, message, "put", time.perf_counter() - started)
+
+    def _update_graph(self, graph: Graph) -> tuple[int, str, str]:
+        """Store one graph by SPARQL Update. A graph that fits in one update
+        is dropped and inserted in that one request. A larger one is inserted
+        part by part into a temporary graph of its own, which MOVE then puts in
+        place of the old one: until that MOVE the store's graph is untouched,
+        so a failure on any part leaves it whole (the temporary graph is then
+        dropped)."""
+        size = UPDATE_PART_TRIPLES
+        parts = [graph.lines[i : i + size] for i in range(0, len(graph.lines), size)] or [[]]
+        if len(parts) == 1:
+            status, text = self._update(_render("push_graph.ru.j2", graph=graph.iri, triples="\n".join(parts[0]), replace=True))
+            return status, text, ""
+        import uuid
+
+        temporary = f"urn:uuid:{uuid.uuid4()}"
+        try:
+            for n, part in enumerate(parts):
+                status, text = self._update(_render("push_graph.ru.j2", graph=temporary, triples="\n".join(part), replace=n == 0))
+                if not 200 <= status < 300:
+                    return status, text, f" (part {n + 1} of {len(parts)}; the store's graph was left as it was)"
+            status, text = self._update(_render("push_switch.ru.j2", temporary=temporary, target=graph.iri))
+            return status, text, "" if 200 <= status < 300 else " (moving the graph into place; the store's graph was left as it was)"
+        finally:
+            if not 200 <= status < 300:
+                self._discard(temporary)
+
+    def _discard(self, temporary: str) -> None:
+        """Drop the temporary graph of a failed upload, if the store still answers."""
+        try:
+            self._update(_render("push_switch.ru.j2", temporary=temporary, target=None))
+        except PushError:
+            pass  # the store is gone; the failure that brought us here is what gets reported
 
     def delete(self, iri: str) -> Upload:
         started = time.perf_counter()
@@ -303,7 +444,8 @@ def push(
     store's graph of the same name. With ``replace``, the graphs that the
     previous push stored (as the store's copy of the dataset description,
     which every push writes, lists them) and that this push does not bring
-    are removed first.
+    are removed after every graph of this push is stored (and not at all when
+    one of them failed).
 
     A graph the store refuses is recorded and the push goes on; a store that
     cannot be reached, or refuses the credentials (401, 403), raises
@@ -319,13 +461,24 @@ def push(
             raise PushError(f"the store at {url} refused: {upload.status} {upload.message}")
 
     try:
-        if replace:
-            description = _description_graph(graphs)
-            if description is not None:
-                for upload in pusher.drop_stale(description, (g.iri for g in graphs)):
-                    record(upload)
-        for graph in graphs:
+        description = _description_graph(graphs)
+        data = [g for g in graphs if g.iri != description]
+        for graph in data:
             record(pusher.put(graph))
+        # The description goes last, and the graphs of an earlier push are
+        # removed only once every graph of this one is stored: a failed push
+        # leaves the store's description listing what the store holds from
+        # before, so that a later --replace still finds the stale graphs.
+        if replace and description is not None:
+            if result.failed:
+                return result
+            for upload in pusher.drop_stale(description, (g.iri for g in graphs)):
+                record(upload)
+            if result.failed:
+                return result
+        for graph in graphs:
+            if graph.iri == description:
+                record(pusher.put(graph))
     except PushError as exc:
         exc.result = result
         raise

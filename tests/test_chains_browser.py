@@ -1,5 +1,7 @@
-"""chains.html in a real browser: headless Chromium (Debian's ``chromium``)
-loads the page from the file system, renders it, and we look at what it drew.
+"""The chain pages in a real browser: headless Chromium (Debian's
+``chromium``) loads them from the file system, renders them, and we look at
+what it drew: every chain page draws its documents, and the search box of
+chains.html (run by its script, offline, from a file:// page) finds a chain.
 
 Skips cleanly where /usr/bin/chromium is absent (CI installs it when it can).
 """
@@ -79,23 +81,53 @@ class _Nodes(HTMLParser):
             self.svg -= 1
 
 
-def test_rendered_dom_has_one_drawn_node_per_document(built, tmp_path):
+def _dom(tmp_path: Path, url: str) -> str:
+    run = chromium(tmp_path, "--dump-dom", url)
+    assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
+    return run.stdout.decode("utf-8")
+
+
+def test_rendered_chain_pages_draw_one_node_per_document(built, tmp_path):
     chains = load_chains(built / "kamervragen.nt")
     assert chains, "the build should hold at least the chain of ah-tk-20142015-698"
-    run = chromium(tmp_path, "--dump-dom", (built / "chains.html").as_uri())
-    assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
-    dom = run.stdout.decode("utf-8")
-    parser = _Nodes()
-    parser.feed(dom)
-    expected = sorted(d.identifier for c in chains for d in c.documents)
-    assert sorted(parser.nodes) == expected
-    assert "ah-tk-20142015-698" in parser.nodes and "ah-tk-20142015-403" in parser.nodes
+    for chain in chains[:5] + [c for c in chains if "ah-tk-20142015-698" in {d.identifier for d in c.documents}]:
+        parser = _Nodes()
+        parser.feed(_dom(tmp_path, (built / "chains" / f"{chain.slug}.html").as_uri()))
+        assert sorted(parser.nodes) == sorted(d.identifier for d in chain.documents), chain.slug
+
+
+class _Hits(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("class") == "search-hit":
+            self.hits.append(a["href"])
+
+
+def test_search_box_finds_a_chain_offline(built, tmp_path):
+    """chains.html#q=WORDS opens with that search done by the page's script,
+    from the index in chains/search.js, with the page opened from a file."""
+    chains = load_chains(built / "kamervragen.nt")
+    target = next(c for c in chains if "ah-tk-20142015-698" in {d.identifier for d in c.documents})
+    hits = _Hits()
+    hits.feed(_dom(tmp_path, (built / "chains.html").as_uri() + "#q=ah-tk-20142015-698"))
+    assert hits.hits == [f"chains/{target.slug}.html"]
+    asker = target.askers[0].achternaam
+    hits = _Hits()
+    hits.feed(_dom(tmp_path, (built / "chains.html").as_uri() + "#q=" + asker.lower().replace(" ", "%20")))
+    expected = [c for c in chains if any(a.achternaam == asker for a in c.askers)]
+    assert f"chains/{target.slug}.html" in hits.hits and len(hits.hits) >= len(expected)
 
 
 def test_screenshot_is_a_drawing(built, tmp_path):
     Image = pytest.importorskip("PIL.Image")
     png = tmp_path / "chains.png"
-    run = chromium(tmp_path, f"--screenshot={png}", "--window-size=1400,2000", (built / "chains.html").as_uri())
+    chains = load_chains(built / "kamervragen.nt")
+    page = built / "chains" / f"{chains[0].slug}.html"
+    run = chromium(tmp_path, f"--screenshot={png}", "--window-size=1400,2000", page.as_uri())
     assert run.returncode == 0 and png.exists(), run.stderr.decode(errors="replace")[-2000:]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(png).convert("RGB")
@@ -106,7 +138,6 @@ def test_screenshot_is_a_drawing(built, tmp_path):
     assert white < 0.97 * 1400 * 2000, "almost everything is one colour"
     # The first chain's cards are drawn: their party colour covers far more
     # than its legend swatch (13 x 13 pixels) would.
-    chains = load_chains(built / "kamervragen.nt")
     pal = palette()
     party = next(p for d in chains[0].documents if len(d.parties) == 1 for p in d.parties)
     rgb = tuple(int(pal.colour(party)[i : i + 2], 16) for i in (1, 3, 5))

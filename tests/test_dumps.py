@@ -74,9 +74,25 @@ def test_every_dump_is_written_and_reported(sample_build):
     assert "kamervragen.ttl" in DUMP_WRITERS  # the default dump other tools read
 
 
-@pytest.mark.parametrize("name, fmt", [("kamervragen.ttl", "turtle"), ("kamervragen.jsonld", "json-ld")])
-def test_dump_parses_back_to_the_ntriples_graph(sample_build, ntriples, name, fmt):
-    g = Graph().parse(sample_build[1] / name, format=fmt)
+def test_turtle_parses_back_to_the_ntriples_graph(sample_build, ntriples):
+    g = Graph().parse(sample_build[1] / "kamervragen.ttl", format="turtle")
+    assert len(g) == len(ntriples) > 1000
+    assert isomorphic(g, ntriples)
+
+
+def jsonld_union(path) -> Graph:
+    """The union of the named graphs of a JSON-LD file, as rdflib reads it
+    from its text alone (no location, so no document loader could help)."""
+    ds = Dataset()
+    ds.parse(data=path.read_text(encoding="utf-8"), format="json-ld")
+    union = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def test_jsonld_union_parses_back_to_the_ntriples_graph(sample_build, ntriples):
+    g = jsonld_union(sample_build[1] / "kamervragen.jsonld")
     assert len(g) == len(ntriples) > 1000
     assert isomorphic(g, ntriples)
 
@@ -96,27 +112,113 @@ def test_trig_is_the_graph_plus_its_description(trig, ntriples, description):
 # ------------------------------------------------------------------ JSON-LD
 
 
-def test_jsonld_references_the_published_context(sample_build):
+def _graph_objects(out) -> dict[str, list[dict]]:
+    doc = json.loads((out / "kamervragen.jsonld").read_text(encoding="utf-8"))
+    return {g["@id"]: g["@graph"] for g in doc["@graph"]}
+
+
+def test_jsonld_embeds_its_context_and_speaks_it(sample_build):
     _, out = sample_build
     doc = json.loads((out / "kamervragen.jsonld").read_text(encoding="utf-8"))
-    assert doc["@context"] == "context.jsonld"
-    assert (out / "context.jsonld").read_text(encoding="utf-8") == context_document()
     context = json.loads(context_document())["@context"]
+    assert doc["@context"] == context  # embedded: the file stands alone (issue 10, item 18)
+    assert (out / "context.jsonld").read_text(encoding="utf-8") == context_document()
     assert context["kv"] == str(KV)
-    # Every property is a term of the context or a compact IRI (skos:altLabel): never a full IRI.
-    for node in doc["@graph"]:
+    nodes = [node for graph in doc["@graph"] for node in graph["@graph"]]
+    # Every property is a term of the context or a compact IRI: never a full IRI.
+    for node in nodes:
         for key in node:
             assert key.startswith("@") or key in context or key.split(":", 1)[0] in context, key
             assert not key.startswith(str(KV)), key
-    seed = next(n for n in doc["@graph"] if n["@id"] == "https://zoek.officielebekendmakingen.nl/ah-tk-20182019-3878")
+    seed = next(n for n in nodes if n["@id"] == "https://zoek.officielebekendmakingen.nl/ah-tk-20182019-3878")
     assert seed["@type"] == "Document"
     assert seed["identificatie"] == "ah-tk-20182019-3878"
     assert seed["nummer"] == 3878  # a JSON number
     assert seed["ingezondenOp"] == "2019-07-29"  # a date, coerced by the context
     assert seed["kamer"] == "TweedeKamer"  # an enumeration member by its name
     assert len(seed["heeftVraag"]) == 14 and all(v.startswith("https://w3id.org/kamervragen/id/vraag/") for v in seed["heeftVraag"])
-    vraag = next(n for n in doc["@graph"] if n["@id"] == "https://w3id.org/kamervragen/id/vraag/ah-tk-20182019-3878-6")
+    vraag = next(n for n in nodes if n["@id"] == "https://w3id.org/kamervragen/id/vraag/ah-tk-20182019-3878-6")
     assert vraag["@type"] == "Vraag" and isinstance(vraag["tekst"], str) and vraag["tekst"].startswith("Herinnert u zich")
+    # A party's labels are terms of the context (issue 10, item 16), Dutch strings.
+    fractie = next(n for n in nodes if n.get("@type") == "Fractie")
+    assert isinstance(fractie["prefLabel"], str) and "skos:prefLabel" not in fractie
+
+
+def test_jsonld_has_one_graph_object_per_publication(sample_build, trig):
+    """One object per named graph of the build (each publication's, then the
+    shared one), in the TriG's graphs' order, each holding that graph's nodes."""
+    result, out = sample_build
+    objects = _graph_objects(out)
+    assert list(objects) == sorted(objects) == sorted(named_graphs(trig))
+    assert len(objects) == len(result.publications) + 1
+    seed_graph = objects[str(IRIS.graph("ah-tk-20182019-3878"))]
+    assert "https://zoek.officielebekendmakingen.nl/ah-tk-20182019-3878" in {n["@id"] for n in seed_graph}
+    for iri, graph in named_graphs(trig).items():
+        ds = Dataset()
+        ds.parse(data=json.dumps({"@context": json.loads(context_document())["@context"], "@graph": objects[iri]}), format="json-ld")
+        assert isomorphic(ds.default_graph, graph), iri
+
+
+def test_jsonld_stands_alone_for_pyld(sample_build, ntriples):
+    """pyld, with a document loader that refuses every request, reads the
+    file to exactly the build's triples."""
+    jsonld = pytest.importorskip("pyld.jsonld")
+
+    def no_loader(url, options=None):
+        raise AssertionError(f"pyld tried to load {url}")
+
+    doc = json.loads((sample_build[1] / "kamervragen.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": no_loader})
+    ds = Dataset()
+    ds.parse(data=nquads, format="nquads")
+    union = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(union, ntriples)
+
+
+def _sorted_lists(value):
+    if isinstance(value, list):
+        return sorted((_sorted_lists(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, dict):
+        return {k: _sorted_lists(v) for k, v in value.items()}
+    return value
+
+
+def test_jsonld_is_compacted_as_pyld_compacts(sample_build):
+    """kg writes the compaction itself (kg/dumps/jsonld.py); pyld, the JSON-LD
+    reference implementation in Python, compacting the same triples with the
+    same context, gives the same nodes (up to the order of a property's values)."""
+    jsonld = pytest.importorskip("pyld.jsonld")
+    doc = json.loads((sample_build[1] / "kamervragen.jsonld").read_text(encoding="utf-8"))
+    expanded = jsonld.from_rdf(jsonld.to_rdf(doc, {}), {"useNativeTypes": True})
+    theirs = jsonld.compact(expanded, {"@context": doc["@context"]}, {})
+    theirs = {g["@id"]: g["@graph"] if isinstance(g["@graph"], list) else [g["@graph"]] for g in theirs["@graph"]}
+    ours = {g["@id"]: g["@graph"] for g in doc["@graph"]}
+    assert set(ours) == set(theirs)
+    for iri in ours:
+        assert _sorted_lists(ours[iri]) == _sorted_lists(theirs[iri]), iri
+
+
+def test_jsonld_writer_streams_graphs_given_once(sample_build, tmp_path):
+    """The writer consumes ``graphs`` once, as an iterator (interfaces.md #5)."""
+    import dataclasses
+
+    from kg.dumps import prepare
+    from kg.dumps.jsonld import write_jsonld
+
+    result, out = sample_build
+    dumps = prepare(result, IRIS)
+    given = []
+
+    def once():
+        for graph in dumps.graphs:
+            given.append(graph.iri)
+            yield graph
+
+    write_jsonld(dataclasses.replace(dumps, graphs=once()), tmp_path / "kamervragen.jsonld")
+    assert given == sorted(given) and len(given) == len(dumps.graphs)
+    assert (tmp_path / "kamervragen.jsonld").read_bytes() == (out / "kamervragen.jsonld").read_bytes()
 
 
 def test_context_has_a_term_for_every_kv_term_of_the_ontology():
@@ -137,15 +239,8 @@ def test_context_has_a_term_for_every_kv_term_of_the_ontology():
     assert context["tekst"] == {"@id": "kv:tekst", "@language": "nl"}
     assert context["kamer"] == {"@id": "kv:kamer", "@type": "@vocab"}
     assert context["nummer"] == "kv:nummer"  # integers stay JSON numbers
-
-
-def test_jsonld_is_the_same_whatever_the_batch_size(sample_build, tmp_path, monkeypatch):
-    from kg.dumps import jsonld
-
-    result, out = sample_build
-    monkeypatch.setattr(jsonld, "BATCH_LINES", 7)  # many batches, subjects never split
-    write_build(result, tmp_path)
-    assert (tmp_path / "kamervragen.jsonld").read_bytes() == (out / "kamervragen.jsonld").read_bytes()
+    assert context["prefLabel"] == {"@id": "skos:prefLabel", "@language": "nl"}
+    assert context["altLabel"] == {"@id": "skos:altLabel", "@language": "nl"}
 
 
 # ------------------------------------------------------------------ TriG and provenance
@@ -274,4 +369,65 @@ def test_corpus_build_has_a_graph_per_publication_with_its_files_hash(corpus, tm
         source = description.value(URIRef(str(IRIS.graph(pub.identifier))), PROV.wasDerivedFrom)
         checksum = description.value(source, SPDX.checksum)
         assert str(description.value(checksum, SPDX.checksumValue)) == hashlib.sha256(pub.source_path.read_bytes()).hexdigest()
-    assert isomorphic(Graph().parse(tmp_path / "kamervragen.jsonld", format="json-ld"), Graph().parse(tmp_path / "kamervragen.nt", format="nt"))
+    assert isomorphic(jsonld_union(tmp_path / "kamervragen.jsonld"), Graph().parse(tmp_path / "kamervragen.nt", format="nt"))
+
+
+TRICKY = """<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kamervragen/def#Document> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://schema.org/CreativeWork> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#nummer> "007"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#nummer> "12"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#ingezondenOp> "2019-07-29"^^<http://www.w3.org/2001/XMLSchema#date> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#ingezondenOp> "2019"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#onderwerp> "plain" .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#onderwerp> "in het Nederlands"@nl .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#kamer> <https://w3id.org/kamervragen/def#TweedeKamer> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#kamer> <https://example.org/other-chamber> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#heeftVraag> _:b1 .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#heeftVraag> "not an IRI" .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/2000/01/rdf-schema#label> "label"@en .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/2004/02/skos/core#prefLabel> "Engels"@en .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://www.w3.org/2004/02/skos/core#prefLabel> "Nederlands"@nl .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#termijnOverschreden> "true"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <https://w3id.org/kamervragen/def#termijnOverschreden> "1"^^<http://www.w3.org/2001/XMLSchema#boolean> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://example.org/unknown> <https://w3id.org/kamervragen/def#Vraag> .
+<https://zoek.officielebekendmakingen.nl/ah-tk-1> <http://example.org/unknown> "x\\"yé\\n" .
+_:b1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/kamervragen/def#Vraag> .
+_:b1 <https://w3id.org/kamervragen/def#tekst> "Vraag?"@nl .
+_:b1 <https://w3id.org/kamervragen/def#tekst> "Question?"@en-gb .
+"""
+
+
+def test_compaction_of_awkward_values_is_pyld_s(tmp_path):
+    """Values no build makes today but a term's coercion must not swallow:
+    a non-canonical integer, a value of another datatype or language than
+    the term's, an IRI under a @vocab term that is no term, a literal under
+    an @id term, blank nodes, escapes. kg's compaction equals pyld's, but
+    for one deliberate difference: a non-canonical integer or boolean ("007",
+    "1") stays a typed value, where fromRdf's native types would make it 7 and
+    true, another literal. kg's document reads back to exactly the triples."""
+    jsonld = pytest.importorskip("pyld.jsonld")
+    from kg.dumps import NamedGraph
+    from kg.dumps.jsonld import Compactor, write_jsonld
+
+    context = json.loads(context_document())["@context"]
+    lines = sorted(ln for ln in TRICKY.splitlines() if ln)
+    ours = Compactor(context).nodes(lines)
+    expanded = jsonld.from_rdf(TRICKY, {"format": "application/n-quads", "useNativeTypes": True})
+    theirs = jsonld.compact(expanded, {"@context": context}, {})
+    theirs = theirs.get("@graph", [theirs])
+    for node in theirs:
+        node.pop("@context", None)
+    (doc,) = [n for n in ours if n["@id"].endswith("ah-tk-1")]
+    assert sorted(doc["nummer"], key=str) == [12, {"@value": "007", "@type": "xsd:integer"}]
+    assert sorted(doc["termijnOverschreden"], key=str) == [True, {"@value": "1", "@type": "xsd:boolean"}]
+    (their_doc,) = [n for n in theirs if n["@id"].endswith("ah-tk-1")]
+    assert sorted(their_doc.pop("nummer")) == [7, 12] and their_doc.pop("termijnOverschreden") == [True, True]
+    doc = {k: v for k, v in doc.items() if k not in ("nummer", "termijnOverschreden")}
+    assert _sorted_lists([doc, *(n for n in ours if n is not doc and not n["@id"].endswith("ah-tk-1"))]) == _sorted_lists(theirs)
+
+    class Dumps:
+        graphs = iter([NamedGraph("https://example.org/graph/g", lines)])
+
+    Dumps.context = context
+    write_jsonld(Dumps, tmp_path / "t.jsonld")
+    assert isomorphic(jsonld_union(tmp_path / "t.jsonld"), Graph().parse(data=TRICKY, format="nt"))

@@ -53,12 +53,36 @@ class LocalStore:
     """A Graph Store (GET, PUT, DELETE ?graph=) and SPARQL Update endpoint
     (POST update=) in memory, with the failures a real store has."""
 
-    def __init__(self, *, basic: tuple[str, str] | None = None, digest_only: bool = False, fail_on: str | None = None, delay: float = 0.0):
+    def __init__(
+        self,
+        *,
+        basic: tuple[str, str] | None = None,
+        digest_only: bool = False,
+        fail_on: str | None = None,
+        delay: float = 0.0,
+        trickle: float = 0.0,
+        oxigraph: bool = False,
+    ):
+        import pyoxigraph as ox
+
         self.graphs: dict[str, bytes] = {}
         self.dataset = Dataset()
+        self.oxigraph = ox.Store() if oxigraph else None  # SPARQL Update by Oxigraph's engine instead of rdflib's
         self.requests: list[tuple[str, str, dict]] = []
         self.basic, self.digest_only, self.fail_on, self.delay = basic, digest_only, fail_on, delay
+        self.trickle = trickle  # seconds between the bytes of every answer
+        self.countdown: int | None = None  # the request that many from now fails
         self.lock = threading.Lock()
+
+    def fail_request(self, n: int) -> None:
+        """The n-th request from now gets a 500, as a store that runs out of
+        memory or time on one update would answer."""
+        with self.lock:
+            self.countdown = n
+
+    def named_graphs(self) -> set[str]:
+        """The graphs of the update side that hold triples."""
+        return {str(g.identifier) for g in self.dataset.graphs() if len(g) and str(g.identifier) != "urn:x-rdflib:default"}
 
     def handler(self):
         store = self
@@ -68,6 +92,8 @@ class LocalStore:
                 pass
 
             def _answer(self, status: int, body: bytes = b"", headers: dict | None = None) -> None:
+                if store.trickle:
+                    return self._trickle(status, body)
                 self.send_response(status)
                 for k, v in (headers or {}).items():
                     self.send_header(k, v)
@@ -75,10 +101,29 @@ class LocalStore:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def _trickle(self, status: int, body: bytes) -> None:
+                # The whole answer, status line included, one byte at a time;
+                # at most 40 bytes, so that a client that waits for all of it
+                # is held about 40 × trickle seconds, not for ever.
+                answer = f"HTTP/1.1 {status} OK\r\nContent-Length: 200\r\n\r\n".encode() + body + b"." * 200
+                try:
+                    for byte in answer[:40]:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(store.trickle)
+                except OSError:
+                    pass  # the client gave up, as it should
+                self.close_connection = True
+
             def _serve(self, method: str) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with store.lock:
                     store.requests.append((method, self.path, dict(self.headers)))
+                    failing = store.countdown is not None and store.countdown <= 1
+                    if store.countdown is not None:
+                        store.countdown = None if failing else store.countdown - 1
+                if failing:
+                    return self._answer(500, b"Virtuoso 42000 Error SR483: Stored procedure execution timed out")
                 if store.delay:
                     time.sleep(store.delay)
                 if store.digest_only:
@@ -103,7 +148,10 @@ class LocalStore:
                         return self._answer(200 if store.graphs.pop(graph, None) is not None else 404)
                     if method == "POST":
                         update = urllib.parse.parse_qs(body.decode("utf-8"))["update"][0]
-                        store.dataset.update(update)
+                        if store.oxigraph is not None:
+                            store.oxigraph.update(update)
+                        else:
+                            store.dataset.update(update)
                         return self._answer(204)
                 return self._answer(405)
 
@@ -234,10 +282,116 @@ def test_unreachable_and_silent_stores(sample_out, capsys):
     assert "timed out" in capsys.readouterr().err
 
 
+def _old_graph(iri: str) -> list[str]:
+    return sorted(f'<{iri}> <http://example.org/said> "old statement {i}" .' for i in range(45))
+
+
+def _the(graphs, identifier: str):
+    return next(g for g in graphs if g.iri == str(IriMinter().graph(identifier)))
+
+
+@pytest.mark.parametrize("failing", [1, 2, 3, 4])
+def test_a_failure_on_a_later_part_leaves_the_old_graph_whole(sample_out, monkeypatch, failing):
+    """A graph too large for one update is sent in parts; the store fails the
+    first, a middle or the last part, or the switch. The store's graph stays
+    as it was, whole, and no temporary graph is left behind."""
+    from kg.push import Graph as PushGraph
+    from kg.push import Pusher
+
+    new = _the(read_build(sample_out), "ah-tk-20182019-3878")
+    monkeypatch.setattr("kg.push.UPDATE_PART_TRIPLES", -(-new.triples // 3))  # three parts, then the switch
+    old = PushGraph(new.iri, _old_graph(new.iri))
+    store = LocalStore()
+    with serving(store) as url:
+        pusher = Pusher(url, protocol="update")
+        assert pusher.put(old).ok
+        store.fail_request(failing)
+        upload = pusher.put(new)
+        assert not upload.ok and upload.status == 500 and "left as it was" in upload.message
+        assert isomorphic(store.dataset.graph(URIRef(new.iri)), _graph(old.lines))
+        assert store.named_graphs() == {new.iri}
+        assert pusher.put(new).ok  # and when the store answers, the new graph replaces it whole
+    assert isomorphic(store.dataset.graph(URIRef(new.iri)), _graph(new.lines))
+    assert store.named_graphs() == {new.iri}
+
+
+def test_parts_and_the_switch_run_on_oxigraph_too(sample_out, monkeypatch):
+    """The same updates (graphs sent in parts, then MOVE) run by a second
+    engine, Oxigraph's: every graph arrives whole and no temporary graph stays."""
+    monkeypatch.setattr("kg.push.UPDATE_PART_TRIPLES", 40)
+    store = LocalStore(oxigraph=True)
+    graphs = read_build(sample_out)
+    assert max(g.triples for g in graphs) > 3 * 40
+    with serving(store) as url:
+        assert main(["push", url, "--sparql-update", "--from", str(sample_out)]) == EXIT_OK
+    import pyoxigraph as ox
+
+    names = {q.graph_name.value for q in store.oxigraph}
+    assert names == {g.iri for g in graphs}
+    for g in graphs:
+        # Compared as Oxigraph holds them: it keeps a decimal by its value ("1.000" is stored as "1").
+        expected = ox.Store()
+        expected.load("\n".join(g.lines) + "\n", format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(g.iri))
+        assert set(store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(g.iri))) == set(expected), g.iri
+
+
+def test_a_failed_sparql_update_push_keeps_every_old_graph(sample_out, monkeypatch, capsys):
+    """Through the command: the store fails one part half-way through the
+    push. Every graph is either the old one whole or the new one whole."""
+    from kg.push import Graph as PushGraph
+    from kg.push import Pusher
+
+    monkeypatch.setattr("kg.push.UPDATE_PART_TRIPLES", 40)
+    graphs = read_build(sample_out)
+    store = LocalStore()
+    with serving(store) as url:
+        pusher = Pusher(url, protocol="update")
+        for g in graphs:
+            assert pusher.put(PushGraph(g.iri, _old_graph(g.iri))).ok
+        store.fail_request(5)
+        assert main(["push", url, "--sparql-update", "--from", str(sample_out)]) == EXIT_SERVICE
+    assert "left as it was" in capsys.readouterr().out
+    kinds = Counter()
+    for g in graphs:
+        stored = store.dataset.graph(URIRef(g.iri))
+        kinds["new" if isomorphic(stored, _graph(g.lines)) else "old" if isomorphic(stored, _graph(_old_graph(g.iri))) else "mixed"] += 1
+    assert kinds["mixed"] == 0 and kinds["old"] == 1 and kinds["new"] == len(graphs) - 1
+    assert store.named_graphs() == {g.iri for g in graphs}
+
+
+def test_replace_removes_nothing_when_a_graph_failed(sample_out, samples, tmp_path):
+    smaller = tmp_path / "smaller"
+    build([samples / "ah-tk-20182019-3878.txt", samples / "kv-tk-2024Z18659.txt"], smaller, jobs=1, validate=False)
+    store = LocalStore()
+    with serving(store) as url:
+        assert main(["push", url, "--from", str(sample_out)]) == EXIT_OK
+        description = store.graphs[str(IriMinter().description_graph())]
+        store.fail_request(2)  # the second graph of this push
+        assert main(["push", url, "--from", str(smaller), "--replace"]) == EXIT_SERVICE
+        assert len(store.graphs) == 10 and store.graphs[str(IriMinter().description_graph())] == description
+        assert main(["push", url, "--from", str(smaller), "--replace"]) == EXIT_OK  # the next push still finds them
+    assert set(store.graphs) == {g.iri for g in read_build(smaller)}
+
+
+def test_the_timeout_bounds_the_whole_request_of_a_trickling_store(sample_out, capsys):
+    """A store that answers one byte at a time, each within the timeout, must
+    not hold a push longer than the timeout (about: a request, and the cost of
+    giving up)."""
+    store = LocalStore(trickle=0.25)  # 40 bytes: 10 s for a client that waits for all of it
+    with serving(store) as url:
+        started = time.perf_counter()
+        assert main(["push", url, "--from", str(sample_out), "--timeout", "1"]) == EXIT_SERVICE
+        elapsed = time.perf_counter() - started
+    assert elapsed < 4, f"the push took {elapsed:.1f} s with --timeout 1"
+    assert len(store.requests) == 1
+    assert "timed out" in capsys.readouterr().err
+
+
 def test_bad_arguments(sample_out, tmp_path):
     assert main(["push", "ftp://example.org/x", "--from", str(sample_out)]) == EXIT_USAGE
     assert main(["push", "http://127.0.0.1:1/x", "--from", str(tmp_path)]) == EXIT_USAGE  # no build there
     assert main(["push", "http://127.0.0.1:1/x", "--from", str(sample_out), "--auth", "no-colon"]) == EXIT_USAGE
+    assert main(["push", "http://127.0.0.1:1/x", "--from", str(sample_out), "--timeout", "0"]) == EXIT_USAGE
 
 
 # ------------------------------------------------------------------ a real Virtuoso
@@ -371,3 +525,46 @@ def test_virtuoso_replace_and_wrong_password(virtuoso, samples, tmp_path, capsys
         user = VIRTUOSO_AUTH.split(":", 1)[0]
         assert main(["push", GRAPH_STORE, "--from", str(tmp_path / "two"), "--auth", f"{user}:not-the-password"]) == EXIT_SERVICE
         assert "401" in capsys.readouterr().err
+
+
+def _uuid_graphs() -> int:
+    rows = _sparql('SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), "urn:uuid:")) }')
+    return int(rows[0]["n"]["value"])
+
+
+def test_virtuoso_sparql_update_in_parts_and_a_failed_part(virtuoso, tmp_path, monkeypatch):
+    """--sparql-update on a real Virtuoso: every graph in parts of 40 triples,
+    then MOVE; then an upload whose third request the store refuses (a broken
+    update, as a store refuses one it cannot run) leaves the old graph whole
+    and no temporary graph."""
+    from kg.push import Graph as PushGraph
+    from kg.push import Pusher
+
+    monkeypatch.setattr("kg.push.UPDATE_PART_TRIPLES", 40)
+    update_url = VIRTUOSO + "/sparql-auth"  # Digest, as dba
+    temporary = _uuid_graphs()
+    with fresh_base() as base:
+        write_build(build(None, None, validate=False), tmp_path / "all", base=base)
+        graphs = read_build(tmp_path / "all")
+        assert main(["push", update_url, "--sparql-update", "--from", str(tmp_path / "all"), "--auth", VIRTUOSO_AUTH]) == EXIT_OK
+        assert _graphs_under(base) == {g.iri: g.triples for g in graphs}
+        big = max(graphs, key=lambda g: g.triples)
+        assert big.triples > 3 * 40
+        pusher = Pusher(update_url, protocol="update", auth=tuple(VIRTUOSO_AUTH.split(":", 1)))
+        sent = []
+        real = pusher._update
+
+        def third_is_broken(text: str):
+            sent.append(text)
+            return real(text.replace("INSERT DATA", "INSERT DATUM") if len(sent) == 3 else text)
+
+        monkeypatch.setattr(pusher, "_update", third_is_broken)
+        other = PushGraph(big.iri, _old_graph(big.iri) + _old_graph(big.iri + "/more") + _old_graph(big.iri + "/even-more"))
+        upload = pusher.put(other)
+        assert not upload.ok and upload.status is not None and upload.status >= 400
+        assert _graphs_under(base)[big.iri] == big.triples  # the old graph, whole
+        assert _uuid_graphs() == temporary
+        monkeypatch.setattr(pusher, "_update", real)
+        assert pusher.put(other).ok
+        assert _graphs_under(base)[big.iri] == other.triples
+        assert _uuid_graphs() == temporary

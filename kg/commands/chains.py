@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     parser.add_argument("--min-length", type=int, default=2, metavar="N", help="only chains of at least N publications (default: 2)")
-    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write chains.html, chains.graphml and chains.dot to DIR")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="also write chains.html (the longest chains and a search box), chains/ (a page per chain), chains.graphml and chains.dot to DIR")
 
 
 def run(args: argparse.Namespace) -> int:

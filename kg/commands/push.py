@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "that this build no longer has",
     )
     parser.add_argument("--format", choices=("ntriples", "turtle"), default="ntriples", help="what the graphs are sent as (Graph Store Protocol; default ntriples)")
-    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (default 60)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="the longest one request may take, from connecting to the last byte of the answer (default 60)")
 
 
 def credentials(args: argparse.Namespace) -> tuple[str, str] | None:
@@ -78,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
     except PushError as exc:
         print(f"kg push: {exc}", file=sys.stderr)
         return EXIT_SERVICE
+    if args.replace and result.failed:
+        print("kg push: graphs of the previous push were not removed, since this push did not store every graph", file=sys.stderr)
     stored = [u for u in result.uploads if u.action == "put" and u.ok]
     print(
         f"kg push: {len(stored)} of {len(graphs)} graphs ({sum(u.triples for u in stored)} triples) stored at {args.url}"

@@ -16,7 +16,8 @@ from importlib import resources
 from kg.vocab import KV, PREFIXES
 
 # The terms context.jsonld.j2 defines itself (for rdfs: and owl: properties).
-TEMPLATE_TERMS = frozenset({"label", "comment", "seeAlso", "sameAs"})
+TEMPLATE_TERMS = frozenset({"label", "comment", "seeAlso", "sameAs", "prefLabel", "altLabel"})
+SCHEMA_RANGE_INCLUDES = "https://schema.org/rangeIncludes"
 
 # Ranges written as plain JSON values: strings as strings, integers and
 # booleans as JSON numbers and booleans (the serializer's native types).
@@ -30,7 +31,7 @@ def _local(iri: str) -> str | None:
 def context_terms(ontology) -> list[tuple[str, object]]:  # ontology: rdflib.Graph
     """(term, definition) for every kv: class, individual and property of
     the ontology, sorted by term."""
-    from rdflib import OWL, RDF, RDFS, XSD
+    from rdflib import OWL, RDF, RDFS, XSD, URIRef
 
     terms: dict[str, object] = {}
     classes = {s for s in ontology.subjects(RDF.type, OWL.Class) if _local(str(s))}
@@ -53,7 +54,10 @@ def context_terms(ontology) -> list[tuple[str, object]]:  # ontology: rdflib.Gra
         if not name:
             continue
         rng = ontology.value(p, RDFS.range)
-        if rng == RDF.langString:
+        if rng == RDFS.Literal:
+            # A datatype OWL 2 cannot name as a range (xsd:date) is given by schema:rangeIncludes.
+            rng = ontology.value(p, URIRef(SCHEMA_RANGE_INCLUDES)) or rng
+        if rng in (RDF.langString, RDF.PlainLiteral):  # OWL 2 calls a language-tagged string rdf:PlainLiteral
             terms[name] = {"@id": f"kv:{name}", "@language": "nl"}
         elif rng is not None and str(rng).startswith(str(XSD)) and str(rng)[len(str(XSD)):] not in _PLAIN_RANGES:
             terms[name] = {"@id": f"kv:{name}", "@type": f"xsd:{str(rng)[len(str(XSD)):]}"}

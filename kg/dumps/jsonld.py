@@ -1,22 +1,45 @@
-"""JSON-LD: kamervragen.jsonld, compact with the published context.jsonld.
+"""JSON-LD: kamervragen.jsonld, one compacted graph object per publication,
+streamed; and context.jsonld.
 
-rdflib's JSON-LD serializer does the compaction (measured against pyld and
-pyoxigraph in benchmarks/bench_dumps.py and the reply of issue 4: pyoxigraph
-writes expanded JSON-LD only, pyld compacts ten times slower). It is fed a few
-thousand triples at a time, whole subjects, since every node stands on its own
-(no embedding): memory stays flat and the nodes come out in the order of the
-sorted N-Triples. rdflib iterates sets, so nodes and multiple values are
-sorted here: that makes the file byte-identical run after run.
+The document mirrors the TriG: its ``@graph`` holds one object per named
+graph of the build (``{"@id": graph IRI, "@graph": [nodes]}``), a publication's
+with the nodes only that publication states, then the shared graph, in the
+order of the graphs' IRIs. The union of those graphs is kamervragen.nt (a
+JSON-LD reader that keeps named graphs, such as rdflib's Dataset or pyld's
+toRdf, gives the quads of kamervragen.trig less its description). The
+context is embedded, so the file stands alone: a tool without a document
+loader (or offline) reads it; context.jsonld is the same context as a file
+of its own, for documents that refer to it.
+
+Why compaction is written here rather than left to rdflib or pyld: the
+context is made from the ontology and uses only simple term definitions
+(prefixes; terms with ``@type`` ``@id``, ``@vocab`` or a datatype, or with
+``@language``; no containers, no embedding, no ``@base``), and for that
+subset the JSON-LD 1.1 compaction algorithm (term selection, IRI compaction,
+value compaction) is a few rules, implemented in ``Compactor``. rdflib's
+serializer compacted at about 15k triples/s and needs an rdflib Graph; pyld
+is ten times slower (benchmarks/bench_dumps.py, --compare-jsonld). This one
+reads each graph's sorted N-Triples lines once, writes each graph object as
+soon as it is made, and holds one graph at a time: linear time, flat memory.
+tests/test_dumps.py checks it against rdflib's and pyld's readers: the
+document expands back to exactly the build's quads.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from kg.dumps import DumpSet
 
 CONTEXT_FILE = "context.jsonld"
-BATCH_LINES = 5000
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+# Datatypes written as JSON numbers and booleans (as rdflib's serializer did,
+# and fromRdf's useNativeTypes), when the lexical form is canonical so that
+# reading it back gives the same literal.
+NATIVE = {XSD + "integer", XSD + "boolean"}
 
 
 def write_context(dumps: DumpSet, path: Path) -> None:
@@ -25,63 +48,199 @@ def write_context(dumps: DumpSet, path: Path) -> None:
     path.write_text(context_document(), encoding="utf-8")
 
 
-def _subject(line: str) -> str:
-    return line.split(" ", 1)[0]
+class Compactor:
+    """JSON-LD compaction of flat RDF nodes with a context of simple terms."""
+
+    def __init__(self, context: dict) -> None:
+        self.context = context
+        # Prefixes: string definitions that end in a gen-delim (JSON-LD 1.1 §4.1.4).
+        self.prefixes = sorted(
+            (name, iri) for name, iri in context.items()
+            if isinstance(iri, str) and not name.startswith("@") and iri.endswith(("#", "/", ":", "?", "[", "]", "@"))
+        )
+        # term -> (IRI, type mapping, language mapping); and IRI -> its terms
+        self.terms: dict[str, tuple[str, str | None, str | None]] = {}
+        for name, definition in context.items():
+            if name.startswith("@"):
+                continue
+            if isinstance(definition, str):
+                iri, kind, language = self.expand(definition), None, None
+            elif isinstance(definition, dict) and "@id" in definition:
+                iri = self.expand(definition["@id"])
+                kind = definition.get("@type")
+                kind = kind if kind in (None, "@id", "@vocab") else self.expand(kind)
+                language = definition.get("@language")
+                language = language.lower() if isinstance(language, str) else None
+            else:
+                continue
+            self.terms[name] = (iri, kind, language)
+        self.by_iri: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        for name, (iri, kind, language) in sorted(self.terms.items()):
+            self.by_iri.setdefault(iri, []).append((name, kind, language))
+        self._vocab: dict[str, str] = {}
+        self._plain: dict[str, str] = {}
+
+    def expand(self, value: str) -> str:
+        prefix, sep, rest = value.partition(":")
+        if sep and not rest.startswith("//") and isinstance(self.context.get(prefix), str):
+            return self.context[prefix] + rest
+        return value
+
+    # -------------------------------------------------------------- IRIs
+
+    def iri(self, iri: str, vocab: bool) -> str:
+        """IRI compaction: a term (vocab only), else the shortest compact IRI, else the IRI."""
+        cache = self._vocab if vocab else self._plain
+        found = cache.get(iri)
+        if found is None:
+            found = cache[iri] = self._compact_iri(iri, vocab)
+        return found
+
+    def _compact_iri(self, iri: str, vocab: bool) -> str:
+        if iri.startswith("_:"):
+            return iri
+        if vocab:
+            simple = [name for name, kind, language in self.by_iri.get(iri, ()) if kind is None and language is None]
+            if simple:
+                return min(simple, key=lambda n: (len(n), n))
+        candidates = []
+        for name, namespace in self.prefixes:
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                candidate = f"{name}:{iri[len(namespace):]}"
+                # A compact IRI that is a term of its own would be read as that term.
+                if candidate not in self.terms or (vocab and self.terms[candidate][0] == iri):
+                    candidates.append(candidate)
+        if candidates:
+            return min(candidates, key=lambda c: (len(c), c))
+        return iri
+
+    # -------------------------------------------------------------- values
+
+    def entry(self, predicate: str, obj) -> tuple[str, object]:
+        """(key, compacted value) of one triple's predicate and object (a pyoxigraph term)."""
+        import pyoxigraph as ox
+
+        terms = self.by_iri.get(predicate, ())
+        if isinstance(obj, (ox.NamedNode, ox.BlankNode)):
+            ref = obj.value if isinstance(obj, ox.NamedNode) else f"_:{obj.value}"
+            # Term selection (§6.2.2): @vocab first if the IRI is itself a term, else @id; then a simple term.
+            as_term = self.iri(ref, vocab=True)
+            is_term = as_term in self.terms and self.terms[as_term][0] == ref
+            order = ("@vocab", "@id", None) if is_term else ("@id", "@vocab", None)
+            for wanted in order:
+                for name, kind, language in terms:
+                    if kind == wanted and language is None:
+                        if kind == "@vocab":
+                            return name, self.iri(ref, vocab=True)
+                        if kind == "@id":
+                            return name, self.iri(ref, vocab=False)
+                        return name, {"@id": self.iri(ref, vocab=False)}
+            return self._key(predicate), {"@id": self.iri(ref, vocab=False)}
+        language = obj.language.lower() if obj.language else None
+        datatype = obj.datatype.value
+        value = obj.value
+        if language:
+            for name, kind, lang in terms:
+                if kind is None and lang == language:
+                    return name, value
+            expanded: dict = {"@value": value, "@language": obj.language}
+        elif datatype == XSD + "string":
+            for name, kind, lang in terms:
+                if kind is None and lang is None:
+                    return name, value
+            return self._key(predicate), value
+        else:
+            for name, kind, lang in terms:
+                if kind == datatype and lang is None:
+                    return name, value
+            native = _native(value, datatype)
+            expanded = {"@value": value, "@type": self.iri(datatype, vocab=True)} if native is None else {"@value": native}
+        for name, kind, lang in terms:
+            if kind is None and lang is None:
+                return name, expanded if "@language" in expanded or "@type" in expanded else expanded["@value"]
+        key = self._key(predicate)
+        return key, expanded if "@language" in expanded or "@type" in expanded else expanded["@value"]
+
+    def _key(self, predicate: str) -> str:
+        """The key of a value no term takes: a compact IRI that is no term, or the IRI."""
+        key = self.iri(predicate, vocab=False)
+        return key if key not in self.terms else predicate
+
+    # -------------------------------------------------------------- nodes
+
+    def nodes(self, lines: Iterable[str]) -> list[dict]:
+        """The node objects of sorted N-Triples lines, in the order of their subjects."""
+        import pyoxigraph as ox
+
+        text = "".join(line + "\n" for line in lines)
+        nodes: list[dict] = []
+        node: dict | None = None
+        subject = None
+        for triple in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+            if triple.subject != subject:
+                subject = triple.subject
+                ref = subject.value if isinstance(subject, ox.NamedNode) else f"_:{subject.value}"
+                node = {"@id": self.iri(ref, vocab=False)}
+                nodes.append(node)
+            if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+                key, value = "@type", self.iri(triple.object.value, vocab=True)
+            else:
+                key, value = self.entry(triple.predicate.value, triple.object)
+            if key in node:
+                held = node[key]
+                if isinstance(held, list):
+                    held.append(value)
+                else:
+                    node[key] = [held, value]
+            else:
+                node[key] = value
+        return nodes
 
 
-def _batches(lines: list[str], size: int = BATCH_LINES):
-    """Consecutive runs of about ``size`` lines that never split a subject."""
-    start = 0
-    while start < len(lines):
-        end = min(start + size, len(lines))
-        while end < len(lines) and _subject(lines[end]) == _subject(lines[end - 1]):
-            end += 1
-        yield lines[start:end]
-        start = end
+def _native(lexical: str, datatype: str):
+    if datatype == XSD + "boolean" and lexical in ("true", "false"):
+        return lexical == "true"
+    if datatype == XSD + "integer":
+        try:
+            number = int(lexical)
+        except ValueError:
+            return None
+        return number if str(number) == lexical else None
+    return None
 
 
-def _node_key(node_id: str, prefixes: dict[str, str]) -> str:
-    """The N-Triples form of a node's @id, so nodes sort as their lines do."""
-    if node_id.startswith("_:"):
-        return node_id
-    prefix, sep, rest = node_id.partition(":")
-    if sep and prefix in prefixes and not rest.startswith("//"):
-        node_id = prefixes[prefix] + rest
-    return f"<{node_id}>"
+def _indented(value: object, indent: str) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
+    return indent + text.replace("\n", "\n" + indent)
 
 
-def _value_key(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def compact_nodes(lines: list[str], context: dict) -> list[dict]:
-    """The JSON-LD nodes of ``lines`` (whole subjects), compacted with ``context``, sorted."""
-    from rdflib import Graph
-
-    graph = Graph()
-    graph.parse(data="\n".join(lines) + "\n", format="nt")
-    data = json.loads(graph.serialize(format="json-ld", context=context))
-    if "@graph" in data:
-        nodes = data["@graph"]
-    else:  # a single node comes back as the document itself
-        data.pop("@context", None)
-        nodes = [data] if data else []
-    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("#", "/"))}
-    for node in nodes:
-        for value in node.values():
-            if isinstance(value, list):
-                value.sort(key=_value_key)
-    nodes.sort(key=lambda n: _node_key(n["@id"], prefixes))
-    return nodes
+def _line(value: object) -> str:
+    # One node a line: json's C encoder runs only without indent, and it is
+    # most of the writer's time with it.
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
 def write_jsonld(dumps: DumpSet, path: Path) -> None:
+    """Stream ``dumps.graphs`` (consumed once) into one JSON-LD document:
+    the context, then one graph object per named graph, one node a line."""
+    from kg.dumps.context import jsonld_context
+
+    context = getattr(dumps, "context", None) or jsonld_context()
+    compactor = Compactor(context)
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write('{\n  "@context": ' + json.dumps(CONTEXT_FILE) + ',\n  "@graph": [')
+        out.write('{\n  "@context": ')
+        out.write(_indented(context, "  ").lstrip())
+        out.write(',\n  "@graph": [')
         first = True
-        for batch in _batches(dumps.lines):
-            for node in compact_nodes(batch, dumps.context):
-                text = json.dumps(node, ensure_ascii=False, sort_keys=True, indent=2)
-                out.write(("\n" if first else ",\n") + "    " + text.replace("\n", "\n    "))
-                first = False
+        for graph in dumps.graphs:
+            if not graph.lines:
+                continue
+            nodes = compactor.nodes(graph.lines)
+            out.write(("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n')
+            out.write(",\n".join("        " + _line(node) for node in nodes))
+            out.write("\n      ]\n    }")
+            first = False
         out.write("\n  ]\n}\n")
+
+
+__all__ = ["CONTEXT_FILE", "Compactor", "write_context", "write_jsonld"]
