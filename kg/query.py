@@ -340,7 +340,7 @@ def _run_oxigraph(text: str, store: pyoxigraph.Store, name: str) -> Result:
     import pyoxigraph as ox
 
     try:
-        res = store.query(text)
+        res = store.query(text, use_default_graph_as_union=True)  # the store holds one graph per publication
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
             rows = [tuple(_from_oxigraph(sol[i]) for i in range(len(variables))) for sol in res]

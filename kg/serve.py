@@ -152,12 +152,15 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
     """A worker process: hold the graph, answer queries until told to stop."""
     import pyoxigraph as ox
 
+    from kg.manifest import verify
+
     try:
         if store is not None:
             db = ox.Store.read_only(store)
         else:
             db = ox.Store()
             fmt = ox.RdfFormat.from_extension(Path(graph).suffix.lstrip(".")) or ox.RdfFormat.N_TRIPLES
+            verify(Path(graph).parent, [Path(graph).name])  # never serve a cut-short dump (kg.manifest)
             db.bulk_load(path=graph, format=fmt)
         conn.send(("ready", len(db)))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
@@ -177,7 +180,7 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
                 options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
             if named_graphs:
                 options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            res = db.query(text, **options)
+            res = db.query(text, **(options or {"use_default_graph_as_union": True}))  # one graph per publication
             if isinstance(res, ox.QueryTriples):
                 fmt = getattr(ox.RdfFormat, fmt_name)
                 body = ox.serialize(res, format=fmt, prefixes=prefixes if fmt_name == "TURTLE" else None)
