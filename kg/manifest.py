@@ -20,15 +20,16 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import UsageError
 
 MANIFEST = "manifest.json"
 STAGING = ".staging"
 COMMIT = ".commit"
 
 
-class OutputError(KgError):
-    """A build's output set is incomplete or does not match its manifest."""
+class OutputError(UsageError):
+    """A build's output set is incomplete or does not match its manifest
+    (a KgError; the CLI exits 2 and names the file)."""
 
 
 def sha256_file(path: Path) -> str:
@@ -93,7 +94,7 @@ def commit(out_dir: Path) -> None:
     _fsync_dir(staging)
     os.replace(staging, out_dir / COMMIT)  # the commit point
     _fsync_dir(out_dir)
-    recover(out_dir)
+    recover(out_dir, discard_staging=False)
 
 
 def recover(out_dir: Path, *, discard_staging: bool = True) -> None:
@@ -126,8 +127,11 @@ def recover(out_dir: Path, *, discard_staging: bool = True) -> None:
         shutil.rmtree(committed, ignore_errors=True)
         _fsync_dir(out_dir)
     staging = out_dir / STAGING
-    if discard_staging and staging.exists():
-        shutil.rmtree(staging, ignore_errors=True)
+    if discard_staging:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        for spool in out_dir.glob(".kg-spool-*"):  # a killed build's scratch space
+            shutil.rmtree(spool, ignore_errors=True)
 
 
 def verify(out_dir: Path, names: Iterable[str]) -> None:
@@ -140,19 +144,19 @@ def verify(out_dir: Path, names: Iterable[str]) -> None:
     manifest = read_manifest(out_dir)
     if manifest is None:
         if (out_dir / MANIFEST).exists():
-            raise OutputError(f"{out_dir / MANIFEST}: the manifest is damaged; run kg build again", out_dir / MANIFEST)
+            raise OutputError(f"the manifest of the build in {out_dir} is damaged; run kg build again", out_dir / MANIFEST)
         return
     for name in names:
         path = out_dir / name
         entry = manifest["files"].get(name)
         if entry is None:
-            raise OutputError(f"{path}: not part of the build in {out_dir} (not in its manifest)", path)
+            raise OutputError(f"not part of the build in {out_dir} (not in its manifest)", path)
         try:
             size = path.stat().st_size
         except OSError:
-            raise OutputError(f"{path}: missing from the build in {out_dir}; run kg build again", path) from None
+            raise OutputError(f"missing from the build in {out_dir}; run kg build again", path) from None
         if size != entry["size"] or sha256_file(path) != entry["sha256"]:
-            raise OutputError(f"{path}: does not match the build's manifest (cut short or changed); run kg build again", path)
+            raise OutputError(f"does not match the manifest of the build in {out_dir} (cut short or changed); run kg build again", path)
 
 
 __all__ = ["MANIFEST", "OutputError", "commit", "read_manifest", "recover", "verify", "write_atomic", "write_manifest"]
