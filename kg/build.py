@@ -33,6 +33,7 @@ import pickle
 import resource
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -205,7 +206,7 @@ class PublicationOut:
     info: PublicationInfo
     lines: bytes  # zlib: own part lines, then own document lines, then lines about others (see _pack_lines)
     record: bytes  # pickled kg.link.record_of(pub)
-    foreign_subjects: tuple[str, ...]
+    foreign_subjects: tuple[str, ...]  # the nodes it names that are not its own (see _pack_lines)
 
 
 @dataclass
@@ -225,19 +226,26 @@ def _own_prefixes(identifier: str, iris: IriMinter) -> tuple[str, tuple[str, ...
 
 
 def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[bytes, tuple[str, ...]]:
+    """The lines as one blob (own lines, then lines about others), and the
+    nodes it names that are not its own (subjects of lines about others, and
+    IRI objects): the only nodes the link stage may rename or share."""
     doc, parts = _own_prefixes(identifier, iris)
     own: list[str] = []
     other: list[str] = []
-    subjects: set[str] = set()
+    nodes: set[str] = set()
     for line in lines:
-        subject = line[: line.index(" ")]
+        subject, _, rest = line.split(" ", 2)
         if subject == doc or subject.startswith(parts):
             own.append(line)
         else:
             other.append(line)
-            subjects.add(subject)
+            nodes.add(subject)
+        if rest.startswith("<"):
+            obj = rest[: rest.index(" ")]
+            if obj != doc and not obj.startswith(parts):
+                nodes.add(obj)
     text = "\n".join(own) + "\x00" + "\n".join(other)
-    return zlib.compress(text.encode("utf-8"), 1), tuple(sorted(subjects))
+    return zlib.compress(text.encode("utf-8"), 1), tuple(sorted(nodes))
 
 
 def _unpack_lines(blob: bytes) -> tuple[list[str], list[str]]:
@@ -498,12 +506,23 @@ class Spool:
         """The whole graph as sorted N-Triples (merged from the runs once)."""
         if self._merged is None:
             path = self.dir / "merged.nt"
+            sort = shutil.which("sort")
+            if len(self.runs) > 1 and sort:
+                # coreutils' merge in C: byte order is code point order in UTF-8, as Python sorts.
+                env = {**os.environ, "LC_ALL": "C"}
+                done = subprocess.run([sort, "-m", "-o", str(path), *map(str, self.runs)], env=env, capture_output=True)
+                if done.returncode == 0:
+                    self._merged = path
+                    return path
             files = [p.open("r", encoding="utf-8", newline="\n") for p in self.runs]
             try:
                 with path.open("w", encoding="utf-8", newline="\n") as out:
                     if len(files) == 1:
                         shutil.copyfileobj(files[0], out, 1 << 20)
                     else:
+                        # Lines compare with their newline; no N-Triples line
+                        # is a proper prefix of another (each ends with " ."),
+                        # so the order is that of the lines themselves.
                         out.writelines(heapq.merge(*files))
             finally:
                 for f in files:
@@ -783,9 +802,13 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     def lines_of(e: _Entry) -> tuple[list[str], list[str]]:
         blob = blobs.get((e.sha256, e.seq)) or db.lines(e.sha256, config, e.seq)
         own, other = _unpack_lines(blob)
-        if renames:
-            own = [_rename_line(ln, renames) for ln in own]
-            other = [_rename_line(ln, renames) for ln in other]
+        # Renamed nodes are shared nodes (people, offices): subjects of the
+        # publication's lines about others. Only lines naming one are rewritten.
+        local = {s: renames[s] for s in e.foreign_subjects if s in renames}
+        if local:
+            keys = tuple(local)
+            own = [_rename_line(ln, local) if any(k in ln for k in keys) else ln for ln in own]
+            other = [_rename_line(ln, local) if any(k in ln for k in keys) else ln for ln in other]
         return own, other
 
     # ---- split into named graphs: what several publications state is shared

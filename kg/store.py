@@ -147,7 +147,7 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
     state = store_state(store_dir)
     if not state.get("graphs") or state.get("base") != result.base:
         # First load (or a store of unknown state): bulk, beside, swapped in.
-        load_quads(store_dir, LineReader(nquads(dumps, dumps.description_graph)))
+        load_quads(store_dir, LineReader(nquads(dumps, dumps.description_graph), blocks=True))
         _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes})
         if progress:
             progress("load", 1, 1)

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 
 
 class LineReader(io.RawIOBase):
-    """Reads ``lines`` (strings without newline) as UTF-8 bytes, one line each."""
+    """Reads ``lines`` (strings without newline) as UTF-8 bytes, one line
+    each; or, with ``blocks=True``, strings of whole lines as they are."""
 
-    def __init__(self, lines: Iterable[str]) -> None:
+    def __init__(self, lines: Iterable[str], blocks: bool = False) -> None:
         self._lines = iter(lines)
+        self._blocks = blocks
         self._buffer = b""
         self._pos = 0
 
@@ -18,6 +20,11 @@ class LineReader(io.RawIOBase):
         return True
 
     def readinto(self, target) -> int:  # noqa: ANN001 - a writable buffer
+        while self._blocks and self._pos >= len(self._buffer):
+            block = next(self._lines, None)
+            if block is None:
+                return 0
+            self._buffer, self._pos = block.encode("utf-8"), 0
         if self._pos >= len(self._buffer):
             batch = []
             for line in self._lines:
