@@ -109,6 +109,6 @@ def test_dumps_are_the_same_whatever_the_spool_runs(tmp_path, monkeypatch, merge
         monkeypatch.setattr(kb.shutil, "which", lambda name: None)
     runs = tmp_path / "runs"
     result = build(None, runs, jobs=2, validate=False, cache=tmp_path / "cache")
-    assert len(result.spool.runs) > 10
+    assert len(result.spool.runs) >= 5
     for name in ("kamervragen.nt", "kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld", "void.ttl"):
         assert (whole / name).read_bytes() == (runs / name).read_bytes(), name
