@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import heapq
+import itertools
 import json
 import os
 import pickle
@@ -230,13 +231,16 @@ def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[byt
     nodes it names that are not its own (subjects of lines about others, and
     IRI objects): the only nodes the link stage may rename or share."""
     doc, parts = _own_prefixes(identifier, iris)
-    own: list[str] = []
+    own: list[str] = []  # about the publication itself
+    inner: list[str] = []  # about its parts: questions, answers, footnotes, citations
     other: list[str] = []
     nodes: set[str] = set()
     for line in lines:
         subject, _, rest = line.split(" ", 2)
-        if subject == doc or subject.startswith(parts):
+        if subject == doc:
             own.append(line)
+        elif subject.startswith(parts):
+            inner.append(line)
         else:
             other.append(line)
             nodes.add(subject)
@@ -244,13 +248,25 @@ def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[byt
             obj = rest[: rest.index(" ")]
             if obj != doc and not obj.startswith(parts):
                 nodes.add(obj)
-    text = "\n".join(own) + "\x00" + "\n".join(other)
-    return zlib.compress(text.encode("utf-8"), 1), tuple(sorted(nodes))
+    # Two zlib streams: the split into named graphs reads the first only
+    # (lines that another publication may state too); the parts' lines,
+    # most of the text, are read once, to be written.
+    head = zlib.compress(("\n".join(own) + "\x00" + "\n".join(other)).encode("utf-8"), 1)
+    tail = zlib.compress("\n".join(inner).encode("utf-8"), 1)
+    return len(head).to_bytes(4, "big") + head + tail, tuple(sorted(nodes))
 
 
-def _unpack_lines(blob: bytes) -> tuple[list[str], list[str]]:
-    own, _, other = zlib.decompress(blob).decode("utf-8").partition("\x00")
-    return (own.split("\n") if own else []), (other.split("\n") if other else [])
+def _unpack_lines(blob: bytes, inner: bool = True) -> tuple[list[str], list[str]]:
+    """(lines about the publication and its parts, lines about others); the
+    parts' lines only when ``inner``."""
+    size = int.from_bytes(blob[:4], "big")
+    own, _, other = zlib.decompress(blob[4 : 4 + size]).decode("utf-8").partition("\x00")
+    own_lines = own.split("\n") if own else []
+    if inner:
+        text = zlib.decompress(blob[4 + size :]).decode("utf-8")
+        if text:
+            own_lines += text.split("\n")
+    return own_lines, (other.split("\n") if other else [])
 
 
 def _map_publication(pub: Any, iris: IriMinter) -> PublicationOut:
@@ -567,6 +583,19 @@ def _fingerprint(files: list[Path], other: list[FileResult], config: str, option
     return h.hexdigest()
 
 
+def _now() -> tuple[float, float]:
+    """Wall clock and CPU seconds (this process and its finished workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
+    """Record a stage's wall seconds (``stages[name]``) and CPU seconds (``stages["cpu"][name]``)."""
+    wall, cpu = _now()
+    stages[name] = wall - tick[0]
+    stages.setdefault("cpu", {})[name] = cpu - tick[1]
+
+
 def _peak_memory_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -684,7 +713,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     from kg.cache import pack, unpack
 
     iris = IriMinter(base)
-    tick = time.perf_counter()
+    tick = _now()
     # ---- read: cached inputs from the cache, the rest in the workers
     outcomes: list[FileOutcome | None] = [None] * len(files)
     todo: list[int] = []
@@ -737,10 +766,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
 
     work = [(str(files[i]), base, FILE_TIME_CAP) for i in todo]
     _run_jobs(work, jobs, on_done)
-    stages["read"] = time.perf_counter() - tick
+    _lap(stages, "read", tick)
 
     # ---- one node per publication: when two files claim one, the better wins
-    tick = time.perf_counter()
+    tick = _now()
     entries: dict[str, _Entry] = {}
     blobs: dict[tuple[str, int], bytes] = {}  # lines of publications read without a cache
     claims: dict[str, list[tuple[int, int]]] = {}
@@ -773,7 +802,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
 
     if not entries:
         results.sort(key=lambda r: str(r.path))
-        stages["link"] = time.perf_counter() - tick
+        _lap(stages, "link", tick)
         result = BuildResult(results, [], None, time.perf_counter() - started, out_dir, None, {}, base, None, stages)
         # Nothing built: nothing is replaced (outputs and store stay as they were).
         result.report = report_dict(result)
@@ -795,13 +824,13 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     shared_link = set(link_lines.pop(GLOBAL, []))
     for e in ordered:
         e.record = None  # the link stage is done with it
-    stages["link"] = time.perf_counter() - tick
+    _lap(stages, "link", tick)
     if progress:
         progress("link", 1, 1)
 
-    def lines_of(e: _Entry) -> tuple[list[str], list[str]]:
+    def lines_of(e: _Entry, inner: bool = True) -> tuple[list[str], list[str]]:
         blob = blobs.get((e.sha256, e.seq)) or db.lines(e.sha256, config, e.seq)
-        own, other = _unpack_lines(blob)
+        own, other = _unpack_lines(blob, inner)
         # Renamed nodes are shared nodes (people, offices): subjects of the
         # publication's lines about others. Only lines naming one are rewritten.
         local = {s: renames[s] for s in e.foreign_subjects if s in renames}
@@ -812,13 +841,17 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         return own, other
 
     # ---- split into named graphs: what several publications state is shared
-    tick = time.perf_counter()
+    tick = _now()
     foreign_subjects = {s for e in ordered for s in e.foreign_subjects}
     if renames:
         foreign_subjects |= {renames.get(s, s) for s in list(foreign_subjects)}
+    # Lines about a publication's parts can be stated by another only if
+    # another names such a part; otherwise they are left out of the count.
+    part_kinds = tuple(p[: p.rindex("/") + 1] for p in _own_prefixes("x", iris)[1])
+    inner = any(node.startswith(part_kinds) for node in foreign_subjects)
     counts: dict[str, int] = {}
     for e in ordered:
-        own, other = lines_of(e)
+        own, other = lines_of(e, inner)
         mine = set(other)
         mine.update(link_lines.get(e.info.identifier, ()))
         mine.update(ln for ln in own if ln[: ln.index(" ")] in foreign_subjects)
@@ -847,14 +880,14 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     shared_chunk = "".join(ln + "\n" for ln in sorted(shared_link))
     spool.close()
     blobs.clear()
-    stages["split"] = time.perf_counter() - tick
+    _lap(stages, "split", tick)
 
     # ---- validate
     report = None
     if validate:
-        tick = time.perf_counter()
+        tick = _now()
         report = run_validation(_read_chunks(chunk_file), shared_chunk, jobs, db, config, chunk_hashes, progress)
-        stages["validate"] = time.perf_counter() - tick
+        _lap(stages, "validate", tick)
     chunk_file.unlink()
 
     results.sort(key=lambda r: str(r.path))
@@ -864,24 +897,24 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
 
     # ---- write (staged, switched in as a whole) and load the store
     if out_dir is not None:
-        tick = time.perf_counter()
+        tick = _now()
         from kg.write import write_build
 
         staging = _staging(out_dir)
         result.seconds = time.perf_counter() - started
         result.report = write_build(result, staging, base=base, formats=formats, fingerprint=fingerprint, chains=True)
-        stages["write"] = time.perf_counter() - tick
+        _lap(stages, "write", tick)
         if progress:
             progress("write", 1, 1)
         from kg.manifest import commit
 
         commit(out_dir)
     if store is not None:
-        tick = time.perf_counter()
+        tick = _now()
         from kg.store import update_store
 
         update_store(Path(store), result, fingerprint, progress=progress)
-        stages["load"] = time.perf_counter() - tick
+        _lap(stages, "load", tick)
     result.seconds = time.perf_counter() - started
     if out_dir is not None and result.report is not None and "load" in stages:
         # The report records the load too (written after the switch: the one
@@ -894,7 +927,8 @@ def _finish_report(out_dir: Path, result: BuildResult) -> None:
     from kg.manifest import read_manifest, sha256_file, write_atomic
 
     report = result.report
-    report["stages"] = {k: round(v, 3) for k, v in result.stages.items()}
+    report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"}
+    report["stages_cpu"] = {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()}
     report["peak_memory_mb"] = _peak_memory_mb()
     path = out_dir / "build-report.json"
     write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
@@ -981,62 +1015,62 @@ def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, db=None,
     return _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, progress)
 
 
-def _validate_chunk(nt: str) -> tuple[tuple, str]:
+def _validate_chunk(item: tuple[int, str]) -> tuple[int, tuple[tuple, str]]:
     from rdflib import Graph
 
     from kg.validate import validate
 
+    i, nt = item
     g = Graph()
     g.parse(data=nt, format="nt")
     report = validate(g)
-    return report.violations, report.results_graph.serialize(format="nt")
+    return i, (report.violations, report.results_graph.serialize(format="nt"))
 
 
 def _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, progress):
+    """One pySHACL run per chunk, streamed (chunks are read as the workers
+    take them), results kept per chunk hash in the cache."""
     from rdflib import Graph
 
     from kg.validate import ValidationReport, _conforms, _merge_results, _sorted_unique
 
-    texts = list(chunks)
-    if shared_chunk:
-        texts.append(shared_chunk)
     hashes = list(chunk_hashes or [])
-    hashes += [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts[len(hashes):]]
-    parts: list[tuple[tuple, str] | None] = [None] * len(texts)
-    todo = []
-    for i, h in enumerate(hashes):
-        cached = db.validation(h, config) if db is not None else None
-        if cached is not None:
-            parts[i] = cached
-        else:
-            todo.append(i)
-    done = len(texts) - len(todo)
-    if progress:
-        progress("validate", done, len(texts))
-    if jobs > 1 and len(todo) > 4:
+    parts: dict[int, tuple[tuple, str]] = {}
+    total = len(hashes) + (1 if shared_chunk else 0)
+
+    def uncached() -> Iterator[tuple[int, str]]:
+        texts = itertools.chain(chunks, [shared_chunk] if shared_chunk else [])
+        for i, text in enumerate(texts):
+            if i >= len(hashes):
+                hashes.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+            cached = db.validation(hashes[i], config) if db is not None else None
+            if cached is not None:
+                parts[i] = cached
+            else:
+                yield i, text
+
+    def done(i: int, part: tuple[tuple, str]) -> None:
+        parts[i] = part
+        if db is not None:
+            db.store_validation(hashes[i], config, part)
+        if progress:
+            progress("validate", len(parts), total)
+
+    if jobs > 1 and total > 4:
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(), 0)) as pool:
-            for i, part in zip(todo, pool.map(_validate_chunk, (texts[i] for i in todo), chunksize=8)):
-                parts[i] = part
-                done += 1
-                if progress:
-                    progress("validate", done, len(texts))
+            for i, part in pool.map(_validate_chunk, uncached(), chunksize=8):
+                done(i, part)
     else:
-        for i in todo:
-            parts[i] = _validate_chunk(texts[i])
-            done += 1
-            if progress:
-                progress("validate", done, len(texts))
-    if db is not None:
-        for i in todo:
-            db.store_validation(hashes[i], config, parts[i])
+        for item in uncached():
+            done(*_validate_chunk(item))
     graphs = []
-    for _, nt in parts:
+    for i in sorted(parts):
         g = Graph()
-        g.parse(data=nt, format="nt")
+        g.parse(data=parts[i][1], format="nt")
         graphs.append(g)
-    violations = _sorted_unique(v for vs, _ in parts for v in vs)
+    violations = _sorted_unique(v for vs, _ in parts.values() for v in vs)
     conforms = _conforms(violations)
     return ValidationReport(conforms, violations, _merge_results(graphs, conforms))
 
@@ -1086,6 +1120,7 @@ def report_dict(result: BuildResult) -> dict:
             "violations": len(violations),
         },
         "links": result.links,
-        "stages": {k: round(v, 3) for k, v in result.stages.items()},
+        "stages": {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"},
+        "stages_cpu": {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()},
         "peak_memory_mb": _peak_memory_mb(),
     }
