@@ -385,12 +385,35 @@ def _worker_init(parent: int, memory_cap: int) -> None:
     threading.Thread(target=watchdog, name="kg-parent-watchdog", daemon=True).start()
     if memory_cap:
         try:
+            # On top of what the worker maps already (a forked worker starts
+            # with its parent's address space, which grows with the build).
+            cap = _address_space() + memory_cap
             soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-            cap = memory_cap if hard == resource.RLIM_INFINITY else min(memory_cap, hard)
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
             resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
         except (ValueError, OSError):
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (0 where unknown)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _pool(processes: int, memory_cap: int):  # -> ProcessPoolExecutor
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork where there is fork: workers start at once, with the modules already loaded.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") and "fork" in methods else None
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_worker_init, initargs=(os.getpid(), memory_cap))
 
 
 def _run_jobs(jobs: list[tuple[str, str, float]], processes: int, on_done: Callable[[int, FileOutcome], None]) -> None:
@@ -401,13 +424,13 @@ def _run_jobs(jobs: list[tuple[str, str, float]], processes: int, on_done: Calla
         for i, job in enumerate(jobs):
             on_done(i, pickle.loads(_work(job)))
         return
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
     pending = list(range(len(jobs)))
     pending.reverse()
     while pending:
-        pool = ProcessPoolExecutor(max_workers=processes, initializer=_worker_init, initargs=(os.getpid(), FILE_MEMORY_CAP))
+        pool = _pool(processes, FILE_MEMORY_CAP)
         running: dict[Any, int] = {}
         suspects: list[int] = []
         try:
@@ -437,10 +460,9 @@ def _run_jobs(jobs: list[tuple[str, str, float]], processes: int, on_done: Calla
 
 
 def _run_single(job: tuple[str, str, float], i: int, on_done: Callable[[int, FileOutcome], None]) -> None:
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=1, initializer=_worker_init, initargs=(os.getpid(), FILE_MEMORY_CAP)) as pool:
+    with _pool(1, FILE_MEMORY_CAP) as pool:
         try:
             outcome = pickle.loads(pool.submit(_work, job).result())
         except BrokenProcessPool:
@@ -893,7 +915,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     results.sort(key=lambda r: str(r.path))
     result = BuildResult(results, publications, report, 0.0, out_dir, None, link_sections, base, spool, stages)
     if db is not None:
-        db.prune(config, {h for h in hashes if h is not None})
+        db.prune(config, {h for h in hashes if h is not None}, {str(p) for p in files})
 
     # ---- write (staged, switched in as a whole) and load the store
     if out_dir is not None:
@@ -1057,9 +1079,7 @@ def _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, pr
             progress("validate", len(parts), total)
 
     if jobs > 1 and total > 4:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(), 0)) as pool:
+        with _pool(jobs, 0) as pool:
             for i, part in pool.map(_validate_chunk, uncached(), chunksize=8):
                 done(i, part)
     else:

@@ -157,11 +157,14 @@ class BuildCache:
 
     # -------------------------------------------------------------- pruning
 
-    def prune(self, config: str, keep: set[str]) -> None:
+    def prune(self, config: str, keep: set[str], paths: set[str] | None = None) -> None:
         """Forget inputs no longer in the build (and other configurations),
         so that the file does not grow with every edit."""
         with self.db:
             self.db.execute("BEGIN")
+            if paths is not None:
+                gone = [(p,) for (p,) in self.db.execute("SELECT path FROM stat") if p not in paths]
+                self.db.executemany("DELETE FROM stat WHERE path=?", gone)
             rows = self.db.execute("SELECT sha256, config FROM input").fetchall()
             stale = [(s, c) for s, c in rows if c != config or s not in keep]
             self.db.executemany("DELETE FROM input WHERE sha256=? AND config=?", stale)

@@ -145,3 +145,29 @@ def test_a_worker_that_dies_fails_its_file_only(samples, tmp_path, monkeypatch):
     assert by_name["crash.txt"].status == FileStatus.FAILED and "died" in by_name["crash.txt"].reasons[0]
     built = [n for n, f in by_name.items() if f.status in (FileStatus.BUILT, FileStatus.WARNINGS)]
     assert sorted(built) == ["ah-tk-20142015-698.txt", "ah-tk-20182019-3878.txt", "kv-tk-2024Z18659.txt"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS as Linux counts it")
+def test_a_file_over_the_memory_cap_fails_with_the_reason(samples, tmp_path, monkeypatch):
+    import kg.parse
+
+    real = kg.parse.parse
+
+    def greedy(source):  # a parser that wants far more memory than the file is worth
+        if "greedy" in source.path.name:
+            blob = bytearray(1024 * 2**20)
+            return blob
+        return real(source)
+
+    monkeypatch.setattr(kg.parse, "parse", greedy)
+    monkeypatch.setattr(kb, "FILE_MEMORY_CAP", 256 * 2**20)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("ah-tk-20182019-3878.txt", "kv-tk-2024Z18659.txt"):
+        shutil.copy(samples / name, inputs)
+    shutil.copy(samples / "ah-tk-20142015-698.txt", inputs / "greedy.txt")
+    result = build([inputs], None, jobs=2, validate=False)
+    by_name = {f.path.name: f for f in result.files}
+    assert by_name["greedy.txt"].status == FileStatus.FAILED
+    assert "memory cap" in by_name["greedy.txt"].reasons[0]
+    assert sum(f.status in (FileStatus.BUILT, FileStatus.WARNINGS) for f in result.files) == 2
