@@ -117,3 +117,23 @@ def test_outputs_a_new_build_does_not_write_leave_with_the_old_set(samples, tmp_
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     assert set(report["outputs"]) == names - {MANIFEST, "build-report.json"}
     assert {p.name for p in out.iterdir() if p.is_file()} == names
+
+
+def test_a_switch_cut_short_is_finished_by_the_next_reader(two_builds, tmp_path):
+    """The moment a kill can land in the switch: committed, half the files moved."""
+    import os
+
+    from kg.manifest import COMMIT
+
+    _root, _old_in, _new_in, old_out, new_out = two_builds
+    out = tmp_path / "out"
+    shutil.copytree(old_out, out)
+    committed = out / COMMIT
+    shutil.copytree(new_out, committed)
+    names = sorted(read_manifest(committed)["files"])
+    for name in names[: len(names) // 2]:  # moved before the kill
+        os.replace(committed / name, out / name)
+    verify(out, ["kamervragen.nt"])  # the reader finishes the switch, then checks
+    assert not committed.exists()
+    assert _snapshot(out) == _snapshot(new_out)
+    verify(out, list(read_manifest(out)["files"]))
