@@ -176,7 +176,8 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
     triples = report["counts"]["triples"]
     pubs = report["counts"]["publications"]
     row = {"size": n, "generator": made, "publications": pubs, "triples": triples, "seconds": seconds,
-           "stages": stages, "peak_mb": report.get("peak_memory_mb")}
+           "stages": stages, "stages_cpu": report.get("stages_cpu", {}), "peak_mb": report.get("peak_memory_mb"),
+           "peak_worker_mb": report.get("peak_worker_memory_mb")}
     row["load_rate"] = triples / stages["load"] if stages.get("load") else None
     row["queries"] = query_medians(store)
     t = time.perf_counter()
@@ -222,11 +223,13 @@ def render(rows: list[dict], info: dict, jobs: int) -> str:
         st = row["stages"]
         lines += [f"## {row['size']:,} publications", "", f"Inputs: {row['generator']}.", "",
                   f"{row['publications']:,} publications, {row['triples']:,} triples, {row['seconds']:.1f} s end to end "
-                  f"({row['publications'] / row['seconds']:.0f} publications/s), peak memory {row['peak_mb']} MB.", "",
-                  "| stage | seconds | publications/s |", "|---|---|---|"]
+                  f"({row['publications'] / row['seconds']:.0f} publications/s); peak memory: build process "
+                  f"{row['peak_mb']} MB, largest worker {row['peak_worker_mb']} MB.", "",
+                  "| stage | seconds (wall) | CPU seconds | publications/s (wall) |", "|---|---|---|---|"]
         for stage, seconds in st.items():
             rate = f"{row['publications'] / seconds:,.0f}" if seconds else "-"
-            lines.append(f"| {stage} | {seconds:.2f} | {rate} |")
+            cpu = row["stages_cpu"].get(stage)
+            lines.append(f"| {stage} | {seconds:.2f} | {cpu:.2f} | {rate} |" if cpu is not None else f"| {stage} | {seconds:.2f} | - | {rate} |")
         lines += ["", f"- store load: {row['load_rate']:,.0f} triples/s" if row["load_rate"] else "- store load: -",
                   f"- unchanged rebuild: {row['unchanged']:.2f} s",
                   f"- one changed publication: {row['one_changed']['seconds']:.2f} s in all "

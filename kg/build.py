@@ -618,11 +618,11 @@ def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
     stages.setdefault("cpu", {})[name] = cpu - tick[1]
 
 
-def _peak_memory_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _peak_memory_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB: of the build process, or (RUSAGE_CHILDREN)
+    of its largest finished worker."""
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
-    return round(max(own, children) * scale, 1)
+    return round(resource.getrusage(who).ru_maxrss * scale, 1)
 
 
 def build(
@@ -952,6 +952,7 @@ def _finish_report(out_dir: Path, result: BuildResult) -> None:
     report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"}
     report["stages_cpu"] = {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()}
     report["peak_memory_mb"] = _peak_memory_mb()
+    report["peak_worker_memory_mb"] = _peak_memory_mb(resource.RUSAGE_CHILDREN)
     path = out_dir / "build-report.json"
     write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     manifest = read_manifest(out_dir)
@@ -1142,5 +1143,6 @@ def report_dict(result: BuildResult) -> dict:
         "links": result.links,
         "stages": {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"},
         "stages_cpu": {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()},
-        "peak_memory_mb": _peak_memory_mb(),
+        "peak_memory_mb": _peak_memory_mb(),  # the build process
+        "peak_worker_memory_mb": _peak_memory_mb(resource.RUSAGE_CHILDREN),  # its largest worker
     }
