@@ -679,12 +679,16 @@ def build(
             done.seconds = time.perf_counter() - started
             return done
 
-    db = BuildCache(cache_dir / CACHE_FILE) if cache_dir is not None else None
+    # Without an output folder (a library call) the cache is a temporary one:
+    # the lines still wait on disk, not in memory, between the stages.
+    scratch = None if cache_dir is not None else Path(tempfile.mkdtemp(prefix="kg-cache-"))
+    db = BuildCache((cache_dir or scratch) / CACHE_FILE)
     try:
         return _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages)
     finally:
-        if db is not None:
-            db.close()
+        db.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _cpu_count() -> int:
@@ -808,7 +812,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         record = pickle.loads(out.record) if out.record else pickle.loads(db.record(sha, config, seq))
         if out.lines:
             blobs[(sha, seq)] = out.lines
-        entries[identifier] = _Entry(out.info, sha, seq, record, out.foreign_subjects, fi)
+        # Interned: the same people and offices are named by thousands of publications.
+        entries[identifier] = _Entry(out.info, sha, seq, record, tuple(map(sys.intern, out.foreign_subjects)), fi)
         winner = out.info
         for lfi, lseq in ranked[1:]:
             loser = outcomes[lfi].publications[lseq].info
