@@ -852,8 +852,6 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     for e in ordered:
         e.record = None  # the link stage is done with it
     _lap(stages, "link", tick)
-    if progress:
-        progress("link", 1, 1)
 
     def lines_of(e: _Entry, inner: bool = True) -> tuple[list[str], list[str]]:
         blob = blobs.get((e.sha256, e.seq)) or db.lines(e.sha256, config, e.seq)
@@ -877,7 +875,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     part_kinds = tuple(p[: p.rindex("/") + 1] for p in _own_prefixes("x", iris)[1])
     inner = any(node.startswith(part_kinds) for node in foreign_subjects)
     counts: dict[str, int] = {}
-    for e in ordered:
+    steps = 2 * len(ordered)
+    for n, e in enumerate(ordered, start=1):
+        if progress and n % 1000 == 0:
+            progress("link", n, steps)
         own, other = lines_of(e, inner)
         mine = set(other)
         mine.update(link_lines.get(e.info.identifier, ()))
@@ -892,7 +893,9 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     chunk_hashes: list[str] = []
     with chunk_file.open("wb") as chunks_out:
         shared_written = False
-        for e in sorted(ordered, key=lambda e: e.info.identifier):
+        for n, e in enumerate(sorted(ordered, key=lambda e: e.info.identifier), start=len(ordered) + 1):
+            if progress and n % 1000 == 0:
+                progress("link", n, steps)
             if not shared_written and e.info.identifier > SHARED_KEY:
                 spool.add_graph("", sorted(shared))  # graphs go in IRI order: the shared one among them
                 shared_written = True
@@ -907,13 +910,15 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     shared_chunk = "".join(ln + "\n" for ln in sorted(shared_link))
     spool.close()
     blobs.clear()
+    if progress:
+        progress("link", steps, steps)
     _lap(stages, "split", tick)
 
     # ---- validate
     report = None
     if validate:
         tick = _now()
-        report = run_validation(_read_chunks(chunk_file), shared_chunk, jobs, db, config, chunk_hashes, progress)
+        report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, db, config, chunk_hashes, progress)
         _lap(stages, "validate", tick)
     chunk_file.unlink()
 
@@ -975,6 +980,20 @@ def _staging(out_dir: Path) -> Path:
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     return staging
+
+
+class _Chunks:
+    """The publications' final N-Triples chunks, read from disk on each pass
+    (a sequence's length and iteration, never all in memory)."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = path, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[str]:
+        return _read_chunks(self.path)
 
 
 def _read_chunks(path: Path) -> Iterator[str]:

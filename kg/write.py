@@ -61,11 +61,16 @@ def write_build(
         write_atomic(out_dir / "validation.ttl", result.validation.results_graph.serialize(format="turtle"))
         write_atomic(out_dir / "validation.txt", render_summary(result.validation))
     if chains:
-        from kg.chains import load_chains
-        from kg.pictures import write_chain_outputs
-
         # chains.html, chains.graphml, chains.dot from the graph just written
-        write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt")
+        if (out_dir / "kamervragen.nt").is_file():
+            from kg.pictures import write_build_chains
+
+            write_build_chains(out_dir)
+        else:  # --formats without nt: from the build's sorted N-Triples
+            from kg.chains import load_chains
+            from kg.pictures import write_chain_outputs
+
+            write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt")
     report = write_report(report, out_dir)
     names = [p.name for p in out_dir.iterdir() if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")]
     write_manifest(out_dir, names, {"fingerprint": fingerprint} if fingerprint else None)
