@@ -945,7 +945,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         tick = _now()
         from kg.store import update_store
 
-        update_store(Path(store), result, fingerprint, progress=progress)
+        trig = out_dir / "kamervragen.trig" if out_dir is not None else None
+        update_store(Path(store), result, fingerprint, progress=progress, trig=trig)
         _lap(stages, "load", tick)
     result.seconds = time.perf_counter() - started
     if out_dir is not None and result.report is not None and "load" in stages:

@@ -122,9 +122,11 @@ def _hash(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
-def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: Callable[[str, int, int], None] | None = None) -> int:
+def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: Callable[[str, int, int], None] | None = None,
+                 trig: Path | None = None) -> int:
     """Bring the store at ``store_dir`` to the build ``result`` (kg.build.BuildResult);
-    return the number of graphs loaded or changed."""
+    return the number of graphs loaded or changed. ``trig``: the build's
+    kamervragen.trig, the fastest way in for a first load."""
     import pyoxigraph as ox
 
     from kg.dumps import prepare
@@ -146,8 +148,14 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
             hashes[iri] = h
     state = store_state(store_dir)
     if not state.get("graphs") or state.get("base") != result.base:
-        # First load (or a store of unknown state): bulk, beside, swapped in.
-        load_quads(store_dir, LineReader(nquads(dumps, dumps.description_graph), blocks=True))
+        # First load (or a store of unknown state): bulk, beside, swapped in;
+        # from the TriG just written when there is one (parsed in Rust, no
+        # Python per line), its default graph (the description) then moved
+        # into the description graph.
+        if trig is not None and trig.is_file():
+            load_quads(store_dir, trig, description_graph=dumps.description_graph)
+        else:
+            load_quads(store_dir, LineReader(nquads(dumps, dumps.description_graph), blocks=True))
         _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes})
         if progress:
             progress("load", 1, 1)
@@ -182,9 +190,10 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
     return len(changed) + len(gone)
 
 
-def load_quads(store_dir: Path, source: Any) -> int:
+def load_quads(store_dir: Path, source: Any, description_graph: str | None = None) -> int:
     """Replace the store at ``store_dir`` with the quads of ``source`` (an
-    N-Quads binary stream); return the number of quads."""
+    N-Quads binary stream, or the path of a TriG file whose default graph,
+    the description, goes into ``description_graph``); return the number of quads."""
     import pyoxigraph as ox
 
     store_dir = Path(store_dir)
@@ -193,7 +202,16 @@ def load_quads(store_dir: Path, source: Any) -> int:
     fresh = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.loading-", dir=store_dir.parent))
     try:
         store = ox.Store(str(fresh))
-        store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
+        if isinstance(source, Path):
+            store.bulk_load(path=str(source), format=ox.RdfFormat.TRIG)
+            if description_graph is not None:
+                graph = ox.NamedNode(description_graph)
+                default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+                store.extend([ox.Quad(q.subject, q.predicate, q.object, graph) for q in default])
+                for q in default:
+                    store.remove(q)
+        else:
+            store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
         store.optimize()
         store.flush()
         count = len(store)

@@ -175,3 +175,13 @@ def test_kg_query_runs_a_query_file(samples_build, tmp_path, capsys):
     store = ox.Store.read_only(str(samples_build / "store"))
     expected = next(iter(store.query("SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/kamervragen/def#Document> }", use_default_graph_as_union=True)))[0]
     assert int(out[1]) == int(expected.value)
+
+
+def test_a_store_loaded_from_the_trig_equals_one_loaded_from_the_spool(samples_build, tmp_path):
+    """kg build loads a new store from its kamervragen.trig; without an output
+    folder it streams the graphs: the same quads either way."""
+    streamed = tmp_path / "streamed"
+    build(None, None, validate=False, store=streamed)
+    a = set(open_store(samples_build / "store").quads_for_pattern(None, None, None, None))
+    b = set(open_store(streamed).quads_for_pattern(None, None, None, None))
+    assert a == b and len(a) > 1000
