@@ -744,6 +744,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     outcomes: list[FileOutcome | None] = [None] * len(files)
     todo: list[int] = []
     hashes: list[str | None] = [None] * len(files)
+    if db is not None:
+        db.begin()
     for i, path in enumerate(files):
         if db is None:
             todo.append(i)
@@ -771,6 +773,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
             outcomes[i] = outcome
         else:
             todo.append(i)
+    if db is not None:
+        db.end()
     total = len(files)
     done_count = total - len(todo)
     if progress:
@@ -783,7 +787,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
             # Kept in the cache, and read back from there one publication at a
             # time: the main process does not hold the lines of a first build.
             light = FileOutcome(outcome.result, hashes[i], [PublicationOut(o.info, b"", b"", o.foreign_subjects) for o in outcome.publications])
+            db.begin()
             db.store_outcome(hashes[i], config, light, [(o.lines, o.record) for o in outcome.publications])
+            if done_count % 200 == 0:
+                db.end()  # a commit now and then: a killed build keeps most of its work
             outcome = light
         outcomes[i] = outcome
         done_count += 1
@@ -791,7 +798,11 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
             progress("read", done_count, total)
 
     work = [(str(files[i]), base, FILE_TIME_CAP) for i in todo]
-    _run_jobs(work, jobs, on_done)
+    try:
+        _run_jobs(work, jobs, on_done)
+    finally:
+        if db is not None:
+            db.end()
     _lap(stages, "read", tick)
 
     # ---- one node per publication: when two files claim one, the better wins
@@ -1104,13 +1115,19 @@ def _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, pr
         if progress:
             progress("validate", len(parts), total)
 
-    if jobs > 1 and total > 4:
-        with _pool(jobs, 0) as pool:
-            for i, part in pool.map(_validate_chunk, uncached(), chunksize=8):
-                done(i, part)
-    else:
-        for item in uncached():
-            done(*_validate_chunk(item))
+    if db is not None:
+        db.begin()
+    try:
+        if jobs > 1 and total > 4:
+            with _pool(jobs, 0) as pool:
+                for i, part in pool.map(_validate_chunk, uncached(), chunksize=8):
+                    done(i, part)
+        else:
+            for item in uncached():
+                done(*_validate_chunk(item))
+    finally:
+        if db is not None:
+            db.end()
     graphs = []
     for i in sorted(parts):
         g = Graph()

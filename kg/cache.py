@@ -119,14 +119,20 @@ class BuildCache:
 
     def store_outcome(self, sha256: str, config: str, outcome: object, publications: list[tuple[bytes, bytes]]) -> None:
         """``publications``: (lines blob, record blob) per publication, in file order."""
+        if self.db.in_transaction:  # inside the build's batch (begin/end)
+            self._store_outcome(sha256, config, outcome, publications)
+            return
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM pub WHERE sha256=? AND config=?", (sha256, config))
-            self.db.executemany(
-                "INSERT INTO pub VALUES (?, ?, ?, ?, ?)",
-                [(sha256, config, seq, lines, record) for seq, (lines, record) in enumerate(publications)],
-            )
-            self.db.execute("INSERT OR REPLACE INTO input VALUES (?, ?, ?)", (sha256, config, pack(outcome)))
+            self._store_outcome(sha256, config, outcome, publications)
+
+    def _store_outcome(self, sha256: str, config: str, outcome: object, publications: list[tuple[bytes, bytes]]) -> None:
+        self.db.execute("DELETE FROM pub WHERE sha256=? AND config=?", (sha256, config))
+        self.db.executemany(
+            "INSERT INTO pub VALUES (?, ?, ?, ?, ?)",
+            [(sha256, config, seq, lines, record) for seq, (lines, record) in enumerate(publications)],
+        )
+        self.db.execute("INSERT OR REPLACE INTO input VALUES (?, ?, ?)", (sha256, config, pack(outcome)))
 
     def lines(self, sha256: str, config: str, seq: int) -> bytes:
         row = self.db.execute("SELECT lines FROM pub WHERE sha256=? AND config=? AND seq=?", (sha256, config, seq)).fetchone()
@@ -141,10 +147,14 @@ class BuildCache:
         return row[0]
 
     def begin(self) -> None:
-        self.db.execute("BEGIN")
+        """Start a batch: many writes, one commit (a commit per input costs
+        more than the input at archive scale)."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
 
     def end(self) -> None:
-        self.db.execute("COMMIT")
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
 
     # ----------------------------------------------------------- validation
 
