@@ -146,6 +146,13 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
             iri = str(iris.graph(ident)) if ident else str(iris.shared_graph())
             identifiers[iri] = ident
             hashes[iri] = h
+    def _lines(iri: str) -> list[str]:
+        return list(dumps.description) if iri == dumps.description_graph else spool.graph(identifiers[iri])
+
+    def _large(iri: str) -> bool:
+        # The graphs that change with every build and grow with the archive.
+        return iri == dumps.description_graph or identifiers.get(iri) == ""
+
     state = store_state(store_dir)
     if not state.get("graphs") or state.get("base") != result.base:
         # First load (or a store of unknown state): bulk, beside, swapped in;
@@ -157,6 +164,7 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
         else:
             load_quads(store_dir, LineReader(nquads(dumps, dumps.description_graph), blocks=True))
         _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes})
+        _keep_snapshots(store_dir, {iri: _lines(iri) for iri in hashes if _large(iri)}, hashes)
         if progress:
             progress("load", 1, 1)
         return len(hashes)
@@ -165,18 +173,28 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
     gone = sorted(old.keys() - hashes.keys())  # publications that left the build
     store = ox.Store(str(store_dir))
     try:
+        snapshots: dict[str, list[str]] = {}
         for n, iri in enumerate(changed, start=1):
-            lines = list(dumps.description) if iri == dumps.description_graph else spool.graph(identifiers[iri])
+            lines = _lines(iri)
             graph = ox.NamedNode(iri)
-            want = set(ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_TRIPLES)) if lines else set()
-            have = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)}
+            previous = _snapshot(store_dir, old.get(iri)) if _large(iri) else None
             # Only the difference is written: a changed publication touches
             # its own graph, and the shared graph changes by a few lines.
-            for t in have - want:
+            if previous is not None:  # the lines the store got last time: a diff of lines, no store scan
+                new_set, old_set = set(lines), set(previous)
+                stale = _triples("\n".join(sorted(old_set - new_set)))
+                fresh_triples = _triples("\n".join(sorted(new_set - old_set)))
+            else:
+                want = _triples("\n".join(lines))
+                have = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)}
+                stale, fresh_triples = have - want, want - have
+            for t in stale:
                 store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
-            fresh = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in want - have]
+            fresh = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in fresh_triples]
             if fresh:
                 store.extend(fresh)
+            if _large(iri):
+                snapshots[iri] = lines
             if progress:
                 progress("load", n, len(changed) + len(gone))
         for iri in gone:
@@ -185,9 +203,44 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
     finally:
         del store
     _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes})
+    _keep_snapshots(store_dir, snapshots, hashes)
     if progress:
         progress("load", 1, 1)
     return len(changed) + len(gone)
+
+
+SNAPSHOTS = "kg-lines"  # in the store folder: the lines of its large graphs as last loaded, by hash
+
+
+def _triples(text: str) -> set:
+    import pyoxigraph as ox
+
+    return set(ox.parse(text + "\n", format=ox.RdfFormat.N_TRIPLES)) if text else set()
+
+
+def _snapshot(store_dir: Path, digest: str | None) -> list[str] | None:
+    if not digest:
+        return None
+    try:
+        text = (store_dir / SNAPSHOTS / f"{digest}.nt").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    lines = text.split("\n") if text else []
+    return lines if _hash(lines) == digest else None
+
+
+def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str]], hashes: dict[str, str]) -> None:
+    """Save the lines of the large graphs just loaded; drop those of graphs gone or changed."""
+    from kg.manifest import write_atomic
+
+    folder = store_dir / SNAPSHOTS
+    folder.mkdir(exist_ok=True)
+    for iri, lines in snapshots.items():
+        write_atomic(folder / f"{hashes[iri]}.nt", "\n".join(lines))
+    keep = {f"{h}.nt" for h in hashes.values()}
+    for p in folder.iterdir():
+        if p.name not in keep:
+            p.unlink(missing_ok=True)
 
 
 def load_quads(store_dir: Path, source: Any, description_graph: str | None = None) -> int:
