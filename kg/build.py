@@ -57,7 +57,6 @@ from kg.read import SUPPORTED_SUFFIXES
 FILE_MEMORY_CAP = int(os.environ.get("KG_FILE_MEMORY_MB", "2048")) * 1024 * 1024
 FILE_TIME_CAP = float(os.environ.get("KG_FILE_SECONDS", "120"))
 RUN_LINES = 500_000  # lines per sorted run of the spool (memory vs number of runs)
-STAGES = ("read", "link", "validate", "write", "load")
 SHARED_KEY = "_shared"  # the shared graph's name among the publications' (kg.iris.IriMinter.shared_graph)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
