@@ -1,25 +1,65 @@
-"""The build: input files -> read -> parse -> map -> validate -> write.
+"""The build: input files -> read -> parse -> map -> link -> validate -> write.
 
 This module is the one place that runs the pipeline; the CLI only calls it.
-Each file is read, parsed and mapped on its own (in worker processes when
-there are several), so one bad file is reported and the rest go on.
+
+How it scales (figures in benchmarks/results.md):
+
+- **Workers.** Each input is read, parsed and mapped in a worker process
+  (``--jobs``, default all cores), straight to sorted N-Triples lines (no
+  rdflib Graph per publication), plus the compact record the link stage
+  needs (``kg.link.record_of``). A worker sends back bytes, never a
+  Publication. One bad file is reported and the rest go on; a worker has a
+  memory and a time cap per file and exits when the build dies.
+- **Cache.** What each input gave is kept in a SQLite file keyed by the
+  input's SHA-256 and the build's configuration (kg's code, the base): an
+  unchanged input is not read again. An unchanged build (same inputs, same
+  options, outputs intact) does nothing at all.
+- **Streaming.** The main process holds the link records and per-publication
+  summaries, never the triples of the whole build: the lines stay in the
+  cache, are read back one publication at a time, renamed and completed with
+  the link stage's triples, split into named graphs and spooled to disk in
+  sorted runs, from which the dumps and the store are written in linear time.
+- **Atomic outputs.** Everything is written into ``OUT/.staging`` and switched
+  in as a whole (kg.manifest); a build that built nothing replaces nothing.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import heapq
+import itertools
+import json
 import os
+import pickle
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+import weakref
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from kg import __version__
 from kg.errors import KgError, UsageError
 from kg.iris import DEFAULT_BASE, IriMinter
-from kg.model import Publication
 from kg.read import SUPPORTED_SUFFIXES
+
+# Per-file caps in the workers (issue 10 #11): what one small hostile input may cost.
+FILE_MEMORY_CAP = int(os.environ.get("KG_FILE_MEMORY_MB", "2048")) * 1024 * 1024
+FILE_TIME_CAP = float(os.environ.get("KG_FILE_SECONDS", "120"))
+RUN_LINES = 500_000  # lines per sorted run of the spool (memory vs number of runs)
+SHARED_KEY = "_shared"  # the shared graph's name among the publications' (kg.iris.IriMinter.shared_graph)
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 class FileStatus(str, Enum):
@@ -43,18 +83,53 @@ class FileResult:
     verwijzingen: int = 0
     triples: int = 0
     seconds: float = 0.0
+    publications: int = 0  # a structured source holds many
+
+
+@dataclass(frozen=True)
+class PublicationInfo:
+    """What the build keeps of one built publication (not its text or triples)."""
+
+    identifier: str
+    source_path: Path
+    source_format: str
+    source_sha256: str
+    soort: str
+    vragen: int
+    antwoorden: int
+    verwijzingen: int
+    cited: tuple[str, ...]
+    warnings: int
+    triples: int
 
 
 @dataclass
 class BuildResult:
     files: list[FileResult]
-    publications: list[Publication]
-    ntriples: list[str]  # one N-Triples chunk per built publication, in file order
+    publications: list[PublicationInfo]  # in identifier order
     validation: object | None  # kg.validate.ValidationReport when validated
     seconds: float
     out_dir: Path | None = None
     report: dict | None = None  # the build report as written, when written
     links: dict = field(default_factory=dict)  # the linkers' sections of the build report
+    base: str = DEFAULT_BASE
+    spool: Spool | None = None  # the build's graphs on disk, for the writers
+    stages: dict = field(default_factory=dict)  # stage -> seconds
+    dumps: Any = None  # the kg.dumps.DumpSet the writers were given (reused by the store)
+    up_to_date: bool = False  # nothing had changed: nothing was done
+
+    def parsed(self) -> Iterator[Any]:
+        """The built publications parsed again from their files (for tests and
+        tools; the build itself never keeps them)."""
+        from kg.parse import parse
+        from kg.read import is_structured, read, read_structured
+
+        wanted = {(p.source_path, p.identifier) for p in self.publications}
+        for path in sorted({p.source_path for p in self.publications}):
+            pubs = read_structured(path) if is_structured(path) else [parse(read(path))]
+            for pub in pubs:
+                if (path, pub.identifier) in wanted:
+                    yield pub
 
 
 # ----------------------------------------------------------------- inputs
@@ -66,54 +141,205 @@ def default_inputs() -> list[Path]:
     return [Path(str(root))]
 
 
-def discover(inputs: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+def _is_input(p: Path) -> bool:
+    from kg.read import is_structured
+
+    return p.suffix.lower() in SUPPORTED_SUFFIXES or is_structured(p)
+
+
+def discover(inputs: Iterable[Path], exclude: Iterable[Path] = ()) -> tuple[list[Path], list[FileResult]]:
     """Expand folders (recursively) into files. Every file met is accounted
-    for: files kg does not read are returned as skipped results."""
+    for: files kg does not read, dangling links and unreadable folders are
+    returned as skipped or failed results. Folders in ``exclude`` (the
+    output folder) are never read back."""
+    excluded = {p.resolve() for p in exclude}
     files: list[Path] = []
-    skipped: list[FileResult] = []
+    other: list[FileResult] = []
     for item in inputs:
+        if item.is_symlink() and not item.exists():
+            other.append(FileResult(item, FileStatus.FAILED, reasons=["dangling symbolic link: its target does not exist"]))
+            continue
         if not item.exists():
             raise UsageError(f"no such file or folder: {item}")
         if item.is_dir():
-            for p in sorted(q for q in item.rglob("*") if q.is_file()):
-                if any(part.startswith((".", "__")) for part in p.relative_to(item).parts):
-                    continue
-                if p.suffix.lower() in SUPPORTED_SUFFIXES:
-                    files.append(p)
-                else:
-                    skipped.append(FileResult(p, FileStatus.SKIPPED, reasons=[f"not a publication format ({p.suffix or 'no suffix'})"]))
+            _walk(item, item, files, other, excluded)
         else:
             files.append(item)
-    return files, skipped
+    return files, other
 
 
-# ----------------------------------------------------------------- one file
+def _walk(root: Path, folder: Path, files: list[Path], other: list[FileResult], excluded: set[Path]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        other.append(FileResult(folder, FileStatus.FAILED, reasons=[f"folder not readable: {exc.strerror or exc}"]))
+        return
+    for entry in entries:
+        if entry.name.startswith((".", "__")):
+            continue
+        p = Path(entry.path)
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            if p.resolve() in excluded:
+                continue
+            _walk(root, p, files, other, excluded)
+        elif is_file:
+            if _is_input(p):
+                files.append(p)
+            else:
+                other.append(FileResult(p, FileStatus.SKIPPED, reasons=[f"not a publication format ({p.suffix or 'no suffix'})"]))
+        elif entry.is_symlink():
+            other.append(FileResult(p, FileStatus.FAILED, reasons=["dangling symbolic link: its target does not exist"]))
+
+
+# ----------------------------------------------------------------- one file (worker side)
 
 
 @dataclass
-class _Outcome:
+class PublicationOut:
+    """One publication as a worker hands it back: compact, picklable."""
+
+    info: PublicationInfo
+    lines: bytes  # zlib: own part lines, then own document lines, then lines about others (see _pack_lines)
+    record: bytes  # pickled kg.link.record_of(pub)
+    foreign_subjects: tuple[str, ...]  # the nodes it names that are not its own (see _pack_lines)
+
+
+@dataclass
+class FileOutcome:
     result: FileResult
-    publication: Publication | None
-    ntriples: str
+    sha256: str | None
+    publications: list[PublicationOut]
+    cacheable: bool = True  # False when a cap or a crash decided it, not the file
 
 
-def process_file(path: Path, base: str = DEFAULT_BASE) -> _Outcome:
+def _own_prefixes(identifier: str, iris: IriMinter) -> tuple[str, tuple[str, ...]]:
+    """The publication's own node and the prefixes of the nodes minted for its
+    parts (questions, answers, footnotes, citations): what only it can state."""
+    doc = f"<{iris.publication(identifier)}>"
+    parts = tuple(f"<{str(make(identifier, 0))[:-1]}" for make in (iris.vraag, iris.antwoord, iris.voetnoot, iris.verwijzing))
+    return doc, parts
+
+
+def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[bytes, tuple[str, ...]]:
+    """The lines as one blob (own lines, then lines about others), and the
+    nodes it names that are not its own (subjects of lines about others, and
+    IRI objects): the only nodes the link stage may rename or share."""
+    doc, parts = _own_prefixes(identifier, iris)
+    own: list[str] = []  # about the publication itself
+    inner: list[str] = []  # about its parts: questions, answers, footnotes, citations
+    other: list[str] = []
+    nodes: set[str] = set()
+    for line in lines:
+        subject, _, rest = line.split(" ", 2)
+        if subject == doc:
+            own.append(line)
+        elif subject.startswith(parts):
+            inner.append(line)
+        else:
+            other.append(line)
+            nodes.add(subject)
+        if rest.startswith("<"):
+            obj = rest[: rest.index(" ")]
+            if obj != doc and not obj.startswith(parts):
+                nodes.add(obj)
+    # Two zlib streams: the split into named graphs reads the first only
+    # (lines that another publication may state too); the parts' lines,
+    # most of the text, are read once, to be written.
+    head = zlib.compress(("\n".join(own) + "\x00" + "\n".join(other)).encode("utf-8"), 1)
+    tail = zlib.compress("\n".join(inner).encode("utf-8"), 1)
+    return len(head).to_bytes(4, "big") + head + tail, tuple(sorted(nodes))
+
+
+def _unpack_lines(blob: bytes, inner: bool = True) -> tuple[list[str], list[str]]:
+    """(lines about the publication and its parts, lines about others); the
+    parts' lines only when ``inner``."""
+    size = int.from_bytes(blob[:4], "big")
+    own, _, other = zlib.decompress(blob[4 : 4 + size]).decode("utf-8").partition("\x00")
+    own_lines = own.split("\n") if own else []
+    if inner:
+        text = zlib.decompress(blob[4 + size :]).decode("utf-8")
+        if text:
+            own_lines += text.split("\n")
+    return own_lines, (other.split("\n") if other else [])
+
+
+def _map_publication(pub: Any, iris: IriMinter) -> PublicationOut:
+    from kg.link import record_of
+    from kg.mapping import publication_lines
+
+    lines = publication_lines(pub, iris)
+    blob, subjects = _pack_lines(lines, pub.identifier, iris)
+    info = PublicationInfo(
+        identifier=pub.identifier,
+        source_path=Path(pub.source_path),
+        source_format=pub.source_format,
+        source_sha256=pub.source_sha256,
+        soort=getattr(pub.soort, "value", str(pub.soort)),
+        vragen=len(pub.vragen),
+        antwoorden=len(pub.antwoorden),
+        verwijzingen=len(pub.citations),
+        cited=tuple(dict.fromkeys(c.identifier for c in pub.citations)),
+        warnings=len(pub.warnings),
+        triples=len(lines),
+    )
+    return PublicationOut(info, blob, pickle.dumps(record_of(pub), protocol=pickle.HIGHEST_PROTOCOL), subjects)
+
+
+class _TimeCap(Exception):
+    pass
+
+
+def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
+    raise _TimeCap()
+
+
+def process_file(path: Path, base: str = DEFAULT_BASE, time_cap: float | None = None) -> FileOutcome:
     """Read, parse and map one file; never raises for bad input."""
-    from kg.mapping import publication_graph  # rdflib loads in the worker, not at import
     from kg.parse import parse
-    from kg.read import read
+    from kg.read import is_structured, read, read_structured
 
     started = time.perf_counter()
+    iris = IriMinter(base)
+    armed = False
+    # A structured source is tens of thousands of publications by design:
+    # the time cap is for one publication's file.
+    if time_cap and not is_structured(path) and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, time_cap)
+        armed = True
     try:
-        source = read(path)
-        pub = parse(source)
-        graph = publication_graph(pub, IriMinter(base))
-        nt = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+        if is_structured(path):
+            outs = [_map_publication(pub, iris) for pub in read_structured(path)]
+            if not outs:
+                raise KgError("no publication found in the structured source", path)
+            result = FileResult(
+                path, FileStatus.BUILT, format=outs[0].info.source_format,
+                vragen=sum(o.info.vragen for o in outs), antwoorden=sum(o.info.antwoorden for o in outs),
+                verwijzingen=sum(o.info.verwijzingen for o in outs), triples=sum(o.info.triples for o in outs),
+                publications=len(outs),
+            )
+            return FileOutcome(result, _sha256_path(path), outs)
+        pub = parse(read(path))
+        out = _map_publication(pub, iris)
+    except _TimeCap:
+        reason = f"gave up after {time_cap:g} s (the time cap per file; KG_FILE_SECONDS)"
+        return FileOutcome(FileResult(path, FileStatus.FAILED, reasons=[reason], seconds=time.perf_counter() - started), None, [], False)
+    except MemoryError:
+        reason = f"needed more than {FILE_MEMORY_CAP // 2**20} MB (the memory cap per file; KG_FILE_MEMORY_MB)"
+        return FileOutcome(FileResult(path, FileStatus.FAILED, reasons=[reason], seconds=time.perf_counter() - started), None, [], False)
     except KgError as exc:
-        return _Outcome(FileResult(path, FileStatus.FAILED, reasons=[exc.message], seconds=time.perf_counter() - started), None, "")
+        return FileOutcome(FileResult(path, FileStatus.FAILED, reasons=[exc.message], seconds=time.perf_counter() - started), None, [])
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop the build; the report names it
         reason = f"internal error while reading: {type(exc).__name__}: {exc}"
-        return _Outcome(FileResult(path, FileStatus.FAILED, reasons=[reason], seconds=time.perf_counter() - started), None, "")
+        return FileOutcome(FileResult(path, FileStatus.FAILED, reasons=[reason], seconds=time.perf_counter() - started), None, [])
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     result = FileResult(
         path,
         FileStatus.WARNINGS if pub.warnings else FileStatus.BUILT,
@@ -123,17 +349,281 @@ def process_file(path: Path, base: str = DEFAULT_BASE) -> _Outcome:
         vragen=len(pub.vragen),
         antwoorden=len(pub.antwoorden),
         verwijzingen=len(pub.citations),
-        triples=len(graph),
+        triples=out.info.triples,
         seconds=time.perf_counter() - started,
+        publications=1,
     )
-    return _Outcome(result, pub, nt)
+    return FileOutcome(result, pub.source_sha256, [out])
 
 
-def _process_star(args: tuple[Path, str]) -> _Outcome:
-    return process_file(*args)
+def _work(job: tuple[str, str, float]) -> bytes:
+    path, base, time_cap = job
+    return pickle.dumps(process_file(Path(path), base, time_cap), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# ----------------------------------------------------------------- worker processes
+
+
+def _worker_init(parent: int, memory_cap: int) -> None:
+    """Run in each worker: die with the build (issue 10 #10), and cap memory."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: the kernel kills us with the parent
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the line above ran
+        os._exit(1)
+
+    def watchdog() -> None:  # where PR_SET_PDEATHSIG is missing (not Linux)
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, name="kg-parent-watchdog", daemon=True).start()
+    if memory_cap:
+        try:
+            # On top of what the worker maps already (a forked worker starts
+            # with its parent's address space, which grows with the build).
+            cap = _address_space() + memory_cap
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        except (ValueError, OSError):
+            pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (0 where unknown)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _pool(processes: int, memory_cap: int):  # -> ProcessPoolExecutor
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork where there is fork: workers start at once, with the modules already loaded.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") and "fork" in methods else None
+    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_worker_init, initargs=(os.getpid(), memory_cap))
+
+
+def _run_jobs(jobs: list[tuple[str, str, float]], processes: int, on_done: Callable[[int, FileOutcome], None]) -> None:
+    """Run ``_work`` over ``jobs``, calling ``on_done(i, outcome)`` as each ends
+    (in any order). A worker that dies (killed by the memory cap, a crash)
+    fails the file it had; the pool is started again for the rest."""
+    if processes <= 1 or len(jobs) <= 1:
+        for i, job in enumerate(jobs):
+            on_done(i, pickle.loads(_work(job)))
+        return
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pending = list(range(len(jobs)))
+    pending.reverse()
+    while pending:
+        pool = _pool(processes, FILE_MEMORY_CAP)
+        running: dict[Any, int] = {}
+        suspects: list[int] = []
+        try:
+            while pending or running:
+                while pending and len(running) < processes * 4:
+                    i = pending.pop()
+                    running[pool.submit(_work, jobs[i])] = i
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = running.pop(fut)
+                    try:
+                        outcome = pickle.loads(fut.result())
+                    except BrokenProcessPool:
+                        suspects.append(i)
+                        continue
+                    on_done(i, outcome)
+                if suspects:
+                    suspects.extend(running.values())
+                    running.clear()
+                    break
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        # The files a dead worker may have had are tried again one at a
+        # time, so that only the culprit fails; the rest go on in a new pool.
+        for i in sorted(suspects):
+            _run_single(jobs[i], i, on_done)
+
+
+def _run_single(job: tuple[str, str, float], i: int, on_done: Callable[[int, FileOutcome], None]) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    with _pool(1, FILE_MEMORY_CAP) as pool:
+        try:
+            outcome = pickle.loads(pool.submit(_work, job).result())
+        except BrokenProcessPool:
+            reason = "the worker reading it died (out of memory or a crash in a library)"
+            outcome = FileOutcome(FileResult(Path(job[0]), FileStatus.FAILED, reasons=[reason]), None, [], cacheable=False)
+    on_done(i, outcome)
+
+
+# ------------------------------------------------------------------- the spool
+
+
+class Spool:
+    """The build's final graphs on disk, in a private temporary folder.
+
+    ``graphs.bin``: per named graph (publications in identifier order, then
+    the shared graph), its sorted N-Triples lines; ``run-*.nt``: the same
+    lines in sorted runs, merged into the whole graph's sorted N-Triples."""
+
+    def __init__(self, parent: Path | None) -> None:
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=".kg-spool-", dir=str(parent) if parent else None))
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
+        self.runs: list[Path] = []
+        self.graph_hashes: dict[str, str] = {}  # identifier ("" for the shared graph) -> sha256 of its lines
+        self.graph_sizes: dict[str, int] = {}
+        self.offsets: dict[str, tuple[int, int]] = {}
+        self._buffer: list[str] = []
+        self._graphs = (self.dir / "graphs.bin").open("wb")
+        self._merged: Path | None = None
+
+    def add_graph(self, identifier: str, lines: list[str]) -> None:
+        text = "\n".join(lines)
+        data = text.encode("utf-8")
+        self.graph_hashes[identifier] = hashlib.sha256(data).hexdigest()
+        self.graph_sizes[identifier] = len(lines)
+        ident = identifier.encode("utf-8")
+        self.offsets[identifier] = (self._graphs.tell() + 4 + len(ident) + 8, len(data))
+        self._graphs.write(len(ident).to_bytes(4, "big") + ident + len(data).to_bytes(8, "big") + data)
+        self._buffer.extend(lines)
+        if len(self._buffer) >= RUN_LINES:
+            self._flush_run()
+
+    def _flush_run(self) -> None:
+        if not self._buffer:
+            return
+        self._buffer.sort()
+        path = self.dir / f"run-{len(self.runs):05d}.nt"
+        with path.open("w", encoding="utf-8", newline="\n") as f:
+            f.writelines(line + "\n" for line in self._buffer)
+        self.runs.append(path)
+        self._buffer = []
+
+    def close(self) -> None:
+        self._flush_run()
+        self._graphs.close()
+
+    def graphs(self) -> Iterator[tuple[str, list[str]]]:
+        """(identifier, sorted lines) per graph; "" is the shared graph."""
+        with (self.dir / "graphs.bin").open("rb") as f:
+            while True:
+                head = f.read(4)
+                if not head:
+                    return
+                ident = f.read(int.from_bytes(head, "big")).decode("utf-8")
+                size = int.from_bytes(f.read(8), "big")
+                text = f.read(size).decode("utf-8")
+                yield ident, (text.split("\n") if text else [])
+
+    def graph(self, identifier: str) -> list[str]:
+        """The sorted lines of one graph ("" the shared one)."""
+        offset, size = self.offsets[identifier]
+        with (self.dir / "graphs.bin").open("rb") as f:
+            f.seek(offset)
+            text = f.read(size).decode("utf-8")
+        return text.split("\n") if text else []
+
+    def merged_path(self) -> Path:
+        """The whole graph as sorted N-Triples (merged from the runs once)."""
+        if self._merged is None:
+            path = self.dir / "merged.nt"
+            sort = shutil.which("sort")
+            if len(self.runs) > 1 and sort:
+                # coreutils' merge in C: byte order is code point order in UTF-8, as Python sorts.
+                env = {**os.environ, "LC_ALL": "C"}
+                done = subprocess.run([sort, "-m", "-o", str(path), *map(str, self.runs)], env=env, capture_output=True)
+                if done.returncode == 0:
+                    self._merged = path
+                    return path
+            files = [p.open("r", encoding="utf-8", newline="\n") for p in self.runs]
+            try:
+                with path.open("w", encoding="utf-8", newline="\n") as out:
+                    if len(files) == 1:
+                        shutil.copyfileobj(files[0], out, 1 << 20)
+                    else:
+                        # Lines compare with their newline; no N-Triples line
+                        # is a proper prefix of another (each ends with " ."),
+                        # so the order is that of the lines themselves.
+                        out.writelines(heapq.merge(*files))
+            finally:
+                for f in files:
+                    f.close()
+            self._merged = path
+        return self._merged
+
+    def merged_lines(self) -> Iterator[str]:
+        with self.merged_path().open("r", encoding="utf-8", newline="\n") as f:
+            for line in f:
+                yield line[:-1]
+
+    def cleanup(self) -> None:
+        self._finalizer()
 
 
 # ------------------------------------------------------------------- build
+
+
+@dataclass
+class _Entry:
+    """One publication of the build: where its lines are and its summary."""
+
+    info: PublicationInfo
+    sha256: str  # of its input file
+    seq: int  # its position in that file
+    record: Any
+    foreign_subjects: tuple[str, ...]
+    file_index: int
+
+
+def _fingerprint(files: list[Path], other: list[FileResult], config: str, options: dict) -> str:
+    h = hashlib.sha256(json.dumps({"config": config, "options": options}, sort_keys=True).encode("utf-8"))
+    for p in files:
+        try:
+            st = p.stat()
+            h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        except OSError:
+            h.update(f"{p}\0missing\n".encode("utf-8", "surrogateescape"))
+    for r in other:
+        h.update(f"{r.path}\0{r.status.value}\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _now() -> tuple[float, float]:
+    """Wall clock and CPU seconds (this process and its finished workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
+    """Record a stage's wall seconds (``stages[name]``) and CPU seconds (``stages["cpu"][name]``)."""
+    wall, cpu = _now()
+    stages[name] = wall - tick[0]
+    stages.setdefault("cpu", {})[name] = cpu - tick[1]
+
+
+def _peak_memory_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB: of the build process, or (RUSAGE_CHILDREN)
+    of its largest finished worker."""
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
+    return round(resource.getrusage(who).ru_maxrss * scale, 1)
 
 
 def build(
@@ -143,97 +633,412 @@ def build(
     base: str = DEFAULT_BASE,
     jobs: int | None = None,
     validate: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     store: Path | None = None,
+    cache: Path | None = None,
+    formats: Iterable[str] | None = None,
 ) -> BuildResult:
     """Build the graph from ``inputs`` (files or folders; the shipped samples
     when None) and, when ``out_dir`` is given, write the dumps, the
-    validation report and the build report there."""
+    validation report and the build report there (switched in as a whole).
+
+    ``cache``: the folder of the build cache (default ``OUT/.cache``; none
+    without an output folder). ``formats``: the dumps to write (kg.dumps.FORMATS;
+    default all)."""
+    from kg.cache import BuildCache, CACHE_FILE, config_key
+
     started = time.perf_counter()
-    files, results = discover(inputs or default_inputs())
-    jobs = jobs or min(2, os.cpu_count() or 1)
-    work = [(p, base) for p in files]
-    outcomes: list[_Outcome] = []
-    if jobs > 1 and len(work) > 4:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for i, outcome in enumerate(pool.map(_process_star, work, chunksize=2), start=1):
-                outcomes.append(outcome)
-                if progress:
-                    progress(i, len(work))
-    else:
-        for i, item in enumerate(work, start=1):
-            outcomes.append(_process_star(item))
-            if progress:
-                progress(i, len(work))
+    stages: dict[str, float] = {}
+    jobs = jobs or _cpu_count()
+    from kg.dumps import FORMATS, check_formats
 
-    publications: list[Publication] = []
-    chunks: list[str] = []
-    first_file: dict[str, Path] = {}
-    for outcome in outcomes:
-        pub = outcome.publication
-        if pub is not None and pub.identifier in first_file:
-            # The same publication in two forms (its PDF and its text, say):
-            # one node per publication, so the first file in name order wins.
-            outcome.result.status = FileStatus.SKIPPED
-            outcome.result.reasons = [f"same publication ({pub.identifier}) as {first_file[pub.identifier].name}, which was built"]
-            results.append(outcome.result)
-            continue
-        results.append(outcome.result)
-        if pub is not None:
-            first_file[pub.identifier] = outcome.result.path
-            publications.append(pub)
-            chunks.append(outcome.ntriples)
+    formats = check_formats(formats)
+    out_dir = Path(out_dir) if out_dir is not None else None
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir}: is a file, not a folder")
+    if store is not None:
+        from kg.store import check_store_dir
 
-    link_sections: dict = {}
-    if publications:
-        chunks, link_sections = _apply_links(publications, chunks, results, base)
-
-    report = None
-    if validate and chunks:
-        from kg.validate import validate_many
-
-        report = validate_many((_graph_of(nt) for nt in chunks), processes=jobs)
-    results.sort(key=lambda r: str(r.path))
-    result = BuildResult(results, publications, chunks, report, time.perf_counter() - started, out_dir, links=link_sections)
+        check_store_dir(Path(store))
     if out_dir is not None:
-        from kg.pictures import write_build_chains
-        from kg.write import write_build, write_report
+        from kg.manifest import recover
 
-        result.report = write_build(result, out_dir, base=base)
-        write_build_chains(out_dir)  # chains.html, chains.graphml, chains.dot from the graph just written
-        write_report(result.report, out_dir)  # now listing the chain files too
-    if store is not None:  # the on-disk Oxigraph store (kg build --store DIR), replaced whole
-        from kg.store import load_build
+        if out_dir.is_dir():
+            recover(out_dir)  # a build killed mid-switch is finished first
+    exclude = [out_dir] if out_dir is not None else []
+    if cache is not None:
+        exclude.append(Path(cache))
+    files, results = discover(inputs or default_inputs(), exclude)
+    config = config_key(base)
+    options = {"validate": validate, "formats": sorted(formats), "store": str(Path(store).resolve()) if store else None}
+    fingerprint = _fingerprint(files, results, config, options)
 
-        load_build(store, out_dir, result.ntriples)
+    cache_dir = Path(cache) if cache is not None else (out_dir / ".cache" if out_dir is not None else None)
+    if out_dir is not None:
+        done = _up_to_date(out_dir, fingerprint, store)
+        if done is not None:
+            done.seconds = time.perf_counter() - started
+            return done
+
+    # Without an output folder (a library call) the cache is a temporary one:
+    # the lines still wait on disk, not in memory, between the stages.
+    scratch = None if cache_dir is not None else Path(tempfile.mkdtemp(prefix="kg-cache-"))
+    db = BuildCache((cache_dir or scratch) / CACHE_FILE)
+    try:
+        return _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages)
+    finally:
+        db.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _up_to_date(out_dir: Path, fingerprint: str, store: Path | None) -> BuildResult | None:
+    """The previous build, when nothing has changed since it and its outputs
+    (and store) are intact; None otherwise."""
+    from kg.manifest import read_manifest
+
+    manifest = read_manifest(out_dir)
+    if manifest is None or manifest.get("fingerprint") != fingerprint:
+        return None
+    for name, entry in manifest["files"].items():
+        try:
+            st = (out_dir / name).stat()
+        except OSError:
+            return None
+        if st.st_size != entry.get("size") or st.st_mtime_ns != entry.get("mtime_ns", st.st_mtime_ns):
+            return None
+    if store is not None:
+        from kg.store import store_state
+
+        if store_state(Path(store)).get("fingerprint") != fingerprint:
+            return None
+    try:
+        report = json.loads((out_dir / "build-report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = [
+        FileResult(Path(f["file"]), FileStatus(f["status"]), f.get("identifier"), f.get("format"), list(f.get("reasons", [])),
+                   f.get("vragen", 0), f.get("antwoorden", 0), f.get("verwijzingen", 0), f.get("triples", 0))
+        for f in report.get("files", [])
+    ]
+    pubs = [
+        PublicationInfo(p["identifier"], Path(p["source"]), p.get("format", ""), p.get("sha256", ""), p.get("soort", ""),
+                        p.get("vragen", 0), p.get("antwoorden", 0), p.get("verwijzingen", 0), (), 0, p.get("triples", 0))
+        for p in report.get("publications", [])
+    ]
+    return BuildResult(files, pubs, None, 0.0, out_dir, report, report.get("links", {}), up_to_date=True)
+
+
+def _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages) -> BuildResult:
+    from kg.cache import pack, unpack
+
+    iris = IriMinter(base)
+    tick = _now()
+    # ---- read: cached inputs from the cache, the rest in the workers
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    todo: list[int] = []
+    hashes: list[str | None] = [None] * len(files)
+    if db is not None:
+        db.begin()
+    for i, path in enumerate(files):
+        if db is None:
+            todo.append(i)
+            continue
+        try:
+            st = path.stat()
+            sha = db.known_hash(path, st.st_size, st.st_mtime_ns)
+            if sha is None:
+                sha = _sha256_path(path)
+                db.remember_hash(path, st.st_size, st.st_mtime_ns, sha)
+        except OSError:
+            todo.append(i)  # the reader reports why it cannot be read
+            continue
+        # The file's name goes into its triples (kv:bronbestand, a local
+        # document's identifier), so it is part of the key with the content.
+        hashes[i] = key = f"{sha}:{path.name}"
+        cached = db.outcome(key, config)
+        if cached is not None:
+            outcome = cached
+            outcome.result.path = path
+            outcome.result.seconds = 0.0
+            for o in outcome.publications:
+                if o.info.source_path != path:
+                    o.info = dataclasses.replace(o.info, source_path=path)
+            outcomes[i] = outcome
+        else:
+            todo.append(i)
+    if db is not None:
+        db.end()
+    total = len(files)
+    done_count = total - len(todo)
+    if progress:
+        progress("read", done_count, total)
+
+    def on_done(k: int, outcome: FileOutcome) -> None:
+        nonlocal done_count
+        i = todo[k]
+        if db is not None and hashes[i] is not None and outcome.cacheable and outcome.sha256 in (None, hashes[i].split(":", 1)[0]):
+            # Kept in the cache, and read back from there one publication at a
+            # time: the main process does not hold the lines of a first build.
+            light = FileOutcome(outcome.result, hashes[i], [PublicationOut(o.info, b"", b"", o.foreign_subjects) for o in outcome.publications])
+            db.begin()
+            db.store_outcome(hashes[i], config, light, [(o.lines, o.record) for o in outcome.publications])
+            if done_count % 200 == 0:
+                db.end()  # a commit now and then: a killed build keeps most of its work
+            outcome = light
+        outcomes[i] = outcome
+        done_count += 1
+        if progress:
+            progress("read", done_count, total)
+
+    work = [(str(files[i]), base, FILE_TIME_CAP) for i in todo]
+    try:
+        _run_jobs(work, jobs, on_done)
+    finally:
+        if db is not None:
+            db.end()
+    _lap(stages, "read", tick)
+
+    # ---- one node per publication: when two files claim one, the better wins
+    tick = _now()
+    entries: dict[str, _Entry] = {}
+    blobs: dict[tuple[str, int], bytes] = {}  # lines of publications read without a cache
+    claims: dict[str, list[tuple[int, int]]] = {}
+    for fi, outcome in enumerate(outcomes):
+        assert outcome is not None
+        results.append(outcome.result)
+        for seq, out in enumerate(outcome.publications):
+            claims.setdefault(out.info.identifier, []).append((fi, seq))
+    for identifier, claimants in claims.items():
+        ranked = sorted(claimants, key=lambda c: _quality(outcomes[c[0]].publications[c[1]].info))
+        fi, seq = ranked[0]
+        out = outcomes[fi].publications[seq]
+        sha = hashes[fi] if hashes[fi] is not None else f"{out.info.source_sha256}:{out.info.source_path}"
+        record = pickle.loads(out.record) if out.record else pickle.loads(db.record(sha, config, seq))
+        if out.lines:
+            blobs[(sha, seq)] = out.lines
+        # Interned: the same people and offices are named by thousands of publications.
+        entries[identifier] = _Entry(out.info, sha, seq, record, tuple(map(sys.intern, out.foreign_subjects)), fi)
+        winner = out.info
+        for lfi, lseq in ranked[1:]:
+            loser = outcomes[lfi].publications[lseq].info
+            res = outcomes[lfi].result
+            why = _why_better(winner, loser)
+            if res.publications <= 1:
+                res.status = FileStatus.SKIPPED
+                res.reasons = [f"same publication ({identifier}) as {winner.source_path.name}, which was built instead: {why}"]
+            else:
+                res.reasons.append(f"{identifier} also in {winner.source_path.name}, which was built instead: {why}")
+    ordered = sorted(entries.values(), key=lambda e: (str(e.info.source_path), e.seq))
+    publications = sorted((e.info for e in ordered), key=lambda p: p.identifier)
+
+    if not entries:
+        results.sort(key=lambda r: str(r.path))
+        _lap(stages, "link", tick)
+        result = BuildResult(results, [], None, time.perf_counter() - started, out_dir, None, {}, base, None, stages)
+        # Nothing built: nothing is replaced (outputs and store stay as they were).
+        result.report = report_dict(result)
+        return result
+
+    # ---- link on records
+    from kg.link import GLOBAL, link
+
+    links, link_sections = link([e.record for e in ordered], iris)
+    by_identifier = {r.identifier: r for r in results if r.identifier and r.status != FileStatus.SKIPPED}
+    for identifier, messages in links.warnings.items():
+        res = by_identifier.get(identifier)
+        if res is not None:
+            res.reasons.extend(messages)
+            if res.status == FileStatus.BUILT:
+                res.status = FileStatus.WARNINGS
+    renames = {f"<{old}>": f"<{new}>" for old, new in links.renames.items()}
+    link_lines = {key: _lines_of(triples) for key, triples in links.triples.items()}
+    shared_link = set(link_lines.pop(GLOBAL, []))
+    for e in ordered:
+        e.record = None  # the link stage is done with it
+    _lap(stages, "link", tick)
+
+    def lines_of(e: _Entry, inner: bool = True) -> tuple[list[str], list[str]]:
+        blob = blobs.get((e.sha256, e.seq)) or db.lines(e.sha256, config, e.seq)
+        own, other = _unpack_lines(blob, inner)
+        # Renamed nodes are shared nodes (people, offices): subjects of the
+        # publication's lines about others. Only lines naming one are rewritten.
+        local = {s: renames[s] for s in e.foreign_subjects if s in renames}
+        if local:
+            keys = tuple(local)
+            own = [_rename_line(ln, local) if any(k in ln for k in keys) else ln for ln in own]
+            other = [_rename_line(ln, local) if any(k in ln for k in keys) else ln for ln in other]
+        return own, other
+
+    # ---- split into named graphs: what several publications state is shared
+    tick = _now()
+    foreign_subjects = {s for e in ordered for s in e.foreign_subjects}
+    if renames:
+        foreign_subjects |= {renames.get(s, s) for s in list(foreign_subjects)}
+    # Lines about a publication's parts can be stated by another only if
+    # another names such a part; otherwise they are left out of the count.
+    part_kinds = tuple(p[: p.rindex("/") + 1] for p in _own_prefixes("x", iris)[1])
+    inner = any(node.startswith(part_kinds) for node in foreign_subjects)
+    counts: dict[str, int] = {}
+    steps = 2 * len(ordered)
+    for n, e in enumerate(ordered, start=1):
+        if progress and n % 1000 == 0:
+            progress("link", n, steps)
+        own, other = lines_of(e, inner)
+        mine = set(other)
+        mine.update(link_lines.get(e.info.identifier, ()))
+        mine.update(ln for ln in own if ln[: ln.index(" ")] in foreign_subjects)
+        for ln in mine:
+            counts[ln] = counts.get(ln, 0) + 1
+    shared = {ln for ln, n in counts.items() if n > 1} | shared_link
+    del counts
+
+    spool = Spool(out_dir)
+    chunk_file = spool.dir / "chunks.bin"
+    chunk_hashes: list[str] = []
+    with chunk_file.open("wb") as chunks_out:
+        shared_written = False
+        for n, e in enumerate(sorted(ordered, key=lambda e: e.info.identifier), start=len(ordered) + 1):
+            if progress and n % 1000 == 0:
+                progress("link", n, steps)
+            if not shared_written and e.info.identifier > SHARED_KEY:
+                spool.add_graph("", sorted(shared))  # graphs go in IRI order: the shared one among them
+                shared_written = True
+            own, other = lines_of(e)
+            chunk = sorted(set(own) | set(other) | set(link_lines.get(e.info.identifier, ())))
+            spool.add_graph(e.info.identifier, [ln for ln in chunk if ln not in shared])
+            data = ("\n".join(chunk) + "\n").encode("utf-8")
+            chunk_hashes.append(hashlib.sha256(data).hexdigest())
+            chunks_out.write(len(data).to_bytes(8, "big") + data)
+        if not shared_written:
+            spool.add_graph("", sorted(shared))
+    shared_chunk = "".join(ln + "\n" for ln in sorted(shared_link))
+    spool.close()
+    blobs.clear()
+    if progress:
+        progress("link", steps, steps)
+    _lap(stages, "split", tick)
+
+    # ---- validate
+    report = None
+    if validate:
+        tick = _now()
+        report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, db, config, chunk_hashes, progress)
+        _lap(stages, "validate", tick)
+    chunk_file.unlink()
+
+    results.sort(key=lambda r: str(r.path))
+    result = BuildResult(results, publications, report, 0.0, out_dir, None, link_sections, base, spool, stages)
+    if db is not None:
+        db.prune(config, {h for h in hashes if h is not None}, {str(p) for p in files})
+
+    # ---- write (staged, switched in as a whole) and load the store
+    if out_dir is not None:
+        tick = _now()
+        from kg.write import write_build
+
+        staging = _staging(out_dir)
+        result.seconds = time.perf_counter() - started
+        result.report = write_build(result, staging, base=base, formats=formats, fingerprint=fingerprint, chains=True)
+        _lap(stages, "write", tick)
+        if progress:
+            progress("write", 1, 1)
+        from kg.manifest import commit
+
+        commit(out_dir)
+    if store is not None:
+        tick = _now()
+        from kg.store import update_store
+
+        trig = out_dir / "kamervragen.trig" if out_dir is not None else None
+        update_store(Path(store), result, fingerprint, progress=progress, trig=trig)
+        _lap(stages, "load", tick)
+    result.seconds = time.perf_counter() - started
+    if out_dir is not None and result.report is not None and "load" in stages:
+        # The report records the load too (written after the switch: the one
+        # file rewritten in place, through a rename).
+        _finish_report(out_dir, result)
     return result
 
 
-def _apply_links(
-    publications: list[Publication], chunks: list[str], results: list[FileResult], base: str
-) -> tuple[list[str], dict]:
-    """Run the link stage and fold its output into the publications' triples:
-    renamed nodes replaced, each publication's new triples added to its own
-    chunk, the shared ones as a chunk of their own."""
-    from kg.link import GLOBAL, link
+def _finish_report(out_dir: Path, result: BuildResult) -> None:
+    from kg.manifest import read_manifest, sha256_file, write_atomic
 
-    links, sections = link(publications, IriMinter(base))
-    renames = {f"<{old}>": f"<{new}>" for old, new in links.renames.items()}
-    out: list[str] = []
-    for pub, chunk in zip(publications, chunks):
-        if renames:
-            chunk = "\n".join(_rename_line(line, renames) for line in chunk.splitlines()) + "\n"
-        out.append(chunk + _ntriples(links.triples.get(pub.identifier, ())))
-    if links.triples.get(GLOBAL):
-        out.append(_ntriples(links.triples[GLOBAL]))
-    by_identifier = {r.identifier: r for r in results if r.identifier}
-    for identifier, messages in links.warnings.items():
-        result = by_identifier.get(identifier)
-        if result is not None:
-            result.reasons.extend(messages)
-            if result.status == FileStatus.BUILT:
-                result.status = FileStatus.WARNINGS
-    return out, sections
+    report = result.report
+    report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"}
+    report["stages_cpu"] = {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()}
+    report["peak_memory_mb"] = _peak_memory_mb()
+    report["peak_worker_memory_mb"] = _peak_memory_mb(resource.RUSAGE_CHILDREN)
+    path = out_dir / "build-report.json"
+    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    manifest = read_manifest(out_dir)
+    if manifest is not None and "build-report.json" in manifest["files"]:
+        st = path.stat()
+        manifest["files"]["build-report.json"] = {"sha256": sha256_file(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        write_atomic(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+def _staging(out_dir: Path) -> Path:
+    from kg.manifest import STAGING
+
+    staging = out_dir / STAGING
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    return staging
+
+
+class _Chunks:
+    """The publications' final N-Triples chunks, read from disk on each pass
+    (a sequence's length and iteration, never all in memory)."""
+
+    def __init__(self, path: Path, count: int) -> None:
+        self.path, self.count = path, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[str]:
+        return _read_chunks(self.path)
+
+
+def _read_chunks(path: Path) -> Iterator[str]:
+    with path.open("rb") as f:
+        while True:
+            head = f.read(8)
+            if not head:
+                return
+            yield f.read(int.from_bytes(head, "big")).decode("utf-8")
+
+
+def _sha256_path(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _quality(info: PublicationInfo) -> tuple:
+    """Which of two files of one publication is built: fewer warnings, then
+    more questions and answers, then the first file in name order."""
+    return (info.warnings, -(info.vragen + info.antwoorden), str(info.source_path))
+
+
+def _why_better(winner: PublicationInfo, loser: PublicationInfo) -> str:
+    if winner.warnings != loser.warnings:
+        return f"it has fewer warnings ({winner.warnings} against {loser.warnings})"
+    if winner.vragen + winner.antwoorden != loser.vragen + loser.antwoorden:
+        return (f"it has more questions and answers ({winner.vragen}+{winner.antwoorden} "
+                f"against {loser.vragen}+{loser.antwoorden})")
+    return "both are as good; the first in name order wins"
 
 
 def _rename_line(line: str, renames: dict[str, str]) -> str:
@@ -247,29 +1052,101 @@ def _rename_line(line: str, renames: dict[str, str]) -> str:
     return f"{subject} {predicate} {rest}"
 
 
-def _ntriples(triples) -> str:
-    if not triples:
-        return ""
+def _lines_of(triples) -> list[str]:
+    from kg.mapping import term_nt
+
+    return sorted({f"{term_nt(s)} {term_nt(p)} {term_nt(o)} ." for s, p, o in triples})
+
+
+# ------------------------------------------------------------------- validation
+
+
+def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, db=None, config: str = "",
+                   chunk_hashes: list[str] | None = None, progress: Progress | None = None):  # -> ValidationReport
+    """SHACL over the final chunks: kg.validate's partitioned validation when
+    it is there (its result equals pySHACL over the whole graph), else one
+    pySHACL run per publication chunk (today's behaviour), with results kept
+    in the cache per chunk hash."""
+    import kg.validate as kv
+
+    partitioned = getattr(kv, "validate_partitioned", None)
+    if partitioned is not None:
+        return partitioned(chunks, shared_chunk, processes=jobs)
+    return _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, progress)
+
+
+def _validate_chunk(item: tuple[int, str]) -> tuple[int, tuple[tuple, str]]:
     from rdflib import Graph
 
-    g = Graph()
-    for t in triples:
-        g.add(t)
-    return g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    from kg.validate import validate
 
-
-def _graph_of(nt: str):  # -> rdflib.Graph
-    from rdflib import Graph
-
+    i, nt = item
     g = Graph()
     g.parse(data=nt, format="nt")
-    return g
+    report = validate(g)
+    return i, (report.violations, report.results_graph.serialize(format="nt"))
+
+
+def _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, progress):
+    """One pySHACL run per chunk, streamed (chunks are read as the workers
+    take them), results kept per chunk hash in the cache."""
+    from rdflib import Graph
+
+    from kg.validate import ValidationReport, _conforms, _merge_results, _sorted_unique
+
+    hashes = list(chunk_hashes or [])
+    parts: dict[int, tuple[tuple, str]] = {}
+    total = len(hashes) + (1 if shared_chunk else 0)
+
+    def uncached() -> Iterator[tuple[int, str]]:
+        texts = itertools.chain(chunks, [shared_chunk] if shared_chunk else [])
+        for i, text in enumerate(texts):
+            if i >= len(hashes):
+                hashes.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+            cached = db.validation(hashes[i], config) if db is not None else None
+            if cached is not None:
+                parts[i] = cached
+            else:
+                yield i, text
+
+    def done(i: int, part: tuple[tuple, str]) -> None:
+        parts[i] = part
+        if db is not None:
+            db.store_validation(hashes[i], config, part)
+        if progress:
+            progress("validate", len(parts), total)
+
+    if db is not None:
+        db.begin()
+    try:
+        if jobs > 1 and total > 4:
+            with _pool(jobs, 0) as pool:
+                for i, part in pool.map(_validate_chunk, uncached(), chunksize=8):
+                    done(i, part)
+        else:
+            for item in uncached():
+                done(*_validate_chunk(item))
+    finally:
+        if db is not None:
+            db.end()
+    graphs = []
+    for i in sorted(parts):
+        g = Graph()
+        g.parse(data=parts[i][1], format="nt")
+        graphs.append(g)
+    violations = _sorted_unique(v for vs, _ in parts.values() for v in vs)
+    conforms = _conforms(violations)
+    return ValidationReport(conforms, violations, _merge_results(graphs, conforms))
+
+
+# ------------------------------------------------------------------- report
 
 
 def report_dict(result: BuildResult) -> dict:
     """The build report as plain data (written as build-report.json)."""
     counts = {s.value: sum(1 for f in result.files if f.status == s) for s in FileStatus}
     violations = list(getattr(result.validation, "violations", ()) or ())
+    pubs = result.publications
     return {
         "kg_version": __version__,
         "files": [
@@ -283,17 +1160,23 @@ def report_dict(result: BuildResult) -> dict:
                 "antwoorden": f.antwoorden,
                 "verwijzingen": f.verwijzingen,
                 "triples": f.triples,
+                **({"publications": f.publications} if f.publications > 1 else {}),
             }
             for f in result.files
+        ],
+        "publications": [
+            {"identifier": p.identifier, "source": str(p.source_path), "format": p.source_format, "sha256": p.source_sha256,
+             "soort": p.soort, "vragen": p.vragen, "antwoorden": p.antwoorden, "verwijzingen": p.verwijzingen, "triples": p.triples}
+            for p in pubs
         ],
         "counts": {
             "input_files": len(result.files),
             **{f"files_{k.replace(' ', '_')}": v for k, v in counts.items()},
-            "publications": len(result.publications),
-            "vragen": sum(len(p.vragen) for p in result.publications),
-            "antwoorden": sum(len(p.antwoorden) for p in result.publications),
-            "verwijzingen": sum(len(p.citations) for p in result.publications),
-            "cited_publications": len({c.identifier for p in result.publications for c in p.citations}),
+            "publications": len(pubs),
+            "vragen": sum(p.vragen for p in pubs),
+            "antwoorden": sum(p.antwoorden for p in pubs),
+            "verwijzingen": sum(p.verwijzingen for p in pubs),
+            "cited_publications": len({c for p in pubs for c in p.cited}),
             "triples": None,  # filled in by the writer, which counts the merged graph
         },
         "validation": {
@@ -301,4 +1184,8 @@ def report_dict(result: BuildResult) -> dict:
             "violations": len(violations),
         },
         "links": result.links,
+        "stages": {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"},
+        "stages_cpu": {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()},
+        "peak_memory_mb": _peak_memory_mb(),  # the build process
+        "peak_worker_memory_mb": _peak_memory_mb(resource.RUSAGE_CHILDREN),  # its largest worker
     }

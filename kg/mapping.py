@@ -249,6 +249,33 @@ def _is_web_iri(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c in url for c in ' <>"{}|\\^`')
 
 
+def term_nt(term: Node) -> str:
+    """One term as N-Triples, exactly as rdflib's N-Triples writer spells it
+    (the reference the tests compare against), without building a Graph."""
+    if isinstance(term, Literal):
+        text = '"' + str(term).replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"').replace("\r", "\\r") + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return term.n3()  # IRIs (checked by rdflib) and blank nodes
+
+
+def publication_lines(pub: Publication, iris: IriMinter) -> list[str]:
+    """One publication as sorted unique N-Triples lines (no newline): the
+    build's fast path, the same triples as ``publication_graph``."""
+    cache: dict[Node, str] = {}
+
+    def nt(term: Node) -> str:
+        text = cache.get(term)
+        if text is None:
+            text = cache[term] = term_nt(term)
+        return text
+
+    return sorted({f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in publication_triples(pub, iris)})
+
+
 def publication_graph(pub: Publication, iris: IriMinter) -> Graph:
     """One publication as its own small rdflib graph (for validation, tests)."""
     g = Graph()
@@ -259,4 +286,4 @@ def publication_graph(pub: Publication, iris: IriMinter) -> Graph:
     return g
 
 
-__all__ = ["publication_triples", "publication_graph", "Triple"]
+__all__ = ["publication_triples", "publication_graph", "publication_lines", "term_nt", "Triple"]

@@ -770,8 +770,12 @@ class SparqlServer:
         from waitress.server import create_server
 
         self.config = config
-        # The build is read only by the workers, all started here: a check of
-        # the build's manifest (interfaces #4) belongs just before this line.
+        # The build is read only by the workers, all started here: never
+        # serve a cut-short dump (kg.manifest checks it against the build's manifest).
+        if config.graph is not None:
+            from kg.manifest import verify
+
+            verify(Path(config.graph).parent, [Path(config.graph).name])
         self.pool = WorkerPool(config)
         try:
             # Create the listening socket first: port 0 picks the port the Host check needs.

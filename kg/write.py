@@ -3,52 +3,84 @@
 The dumps (Turtle, N-Triples, JSON-LD with its context, TriG with one named
 graph per publication, the VoID/PROV description) are the package kg.dumps,
 one module per format behind its registry ``DUMP_WRITERS``; this module runs
-them and writes the reports.
+them, writes the reports and lists every file with its checksum in
+``manifest.json`` (kg.manifest), so that readers can tell a whole build.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
 from kg.build import BuildResult, report_dict
 from kg.dumps import DUMP_WRITERS, merged_lines  # noqa: F401 - re-exported: kg.write is where writers are looked up
 from kg.iris import DEFAULT_BASE, IriMinter
+from kg.manifest import MANIFEST, write_atomic, write_manifest
+
+REPORT = "build-report.json"
 
 
 def write_build(
-    result: BuildResult, out_dir: Path, *, base: str | None = None, timestamp: dt.datetime | None = None
+    result: BuildResult,
+    out_dir: Path,
+    *,
+    base: str | None = None,
+    timestamp: dt.datetime | None = None,
+    formats: Iterable[str] | None = None,
+    fingerprint: str | None = None,
+    chains: bool = False,
 ) -> dict:
     """Write every output of a build into ``out_dir``; return the report dict.
 
     ``base`` names the named graphs and the dataset (the build's ``--base``);
     ``timestamp`` is the build time the description states (default:
-    SOURCE_DATE_EPOCH, else none, which keeps the dumps byte-identical)."""
+    SOURCE_DATE_EPOCH, else none, which keeps the dumps byte-identical);
+    ``formats`` the dumps to write (default all); ``chains``: also
+    chains.html, .graphml and .dot. ``kg build`` writes into a staging
+    folder that it then switches in as a whole (kg.manifest.commit)."""
     from kg.dumps import prepare, write_dumps
 
     out_dir.mkdir(parents=True, exist_ok=True)
     base = base or getattr(result, "base", None) or DEFAULT_BASE
-    dumps = prepare(result, IriMinter(base), timestamp)
+    dumps = prepare(result, IriMinter(base), timestamp, formats)
     write_dumps(dumps, out_dir)
-    lines = dumps.lines
+    if base == result.base:
+        result.dumps = dumps
     ontology = resources.files("kg.ontology").joinpath("kamervragen.ttl")
     with resources.as_file(ontology) as src:
         shutil.copyfile(src, out_dir / "ontology.ttl")
 
     report = report_dict(result)
-    report["counts"]["triples"] = len(lines)
+    report["counts"]["triples"] = dumps.triples
     if result.validation is not None:
         from kg.validate import render_summary
 
-        result.validation.results_graph.serialize(out_dir / "validation.ttl", format="turtle")
-        (out_dir / "validation.txt").write_text(render_summary(result.validation), encoding="utf-8")
-    return write_report(report, out_dir)
+        write_atomic(out_dir / "validation.ttl", result.validation.results_graph.serialize(format="turtle"))
+        write_atomic(out_dir / "validation.txt", render_summary(result.validation))
+    if chains:
+        # chains.html, chains.graphml, chains.dot from the graph just written
+        if (out_dir / "kamervragen.nt").is_file():
+            from kg.pictures import write_build_chains
+
+            write_build_chains(out_dir)
+        else:  # --formats without nt: from the build's sorted N-Triples
+            from kg.chains import load_chains
+            from kg.pictures import write_chain_outputs
+
+            write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt")
+    report = write_report(report, out_dir)
+    names = [p.name for p in out_dir.iterdir() if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")]
+    write_manifest(out_dir, names, {"fingerprint": fingerprint} if fingerprint else None)
+    return report
 
 
 def write_report(report: dict, out_dir: Path) -> dict:
     """Write build-report.json, listing the files the build has written so far."""
-    report["outputs"] = sorted(p.name for p in out_dir.iterdir() if p.is_file() and p.name != "build-report.json")
-    (out_dir / "build-report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    report["outputs"] = sorted(
+        p.name for p in out_dir.iterdir() if p.is_file() and p.name not in (REPORT, MANIFEST) and not p.name.startswith(".")
+    )
+    write_atomic(out_dir / REPORT, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return report

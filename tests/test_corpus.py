@@ -61,7 +61,7 @@ def test_every_input_file_is_accounted_for(corpus, corpus_build):
 
 def test_unlabelled_pdfs_come_out_complete(corpus, corpus_build):
     result, _ = corpus_build
-    unlabelled = [p for p in result.publications if p.source_path.parent.name == "unlabelled"]
+    unlabelled = [p for p in result.parsed() if p.source_path.parent.name == "unlabelled"]
     assert len(unlabelled) == len(list((corpus / "unlabelled").glob("*.pdf")))
     for p in unlabelled:
         numbers = [v.nummer for v in p.vragen]

@@ -95,7 +95,7 @@ def test_corpus_every_member_is_one_node(corpus, tmp_path):
     g = Graph().parse(tmp_path / "kamervragen.nt", format="nt")
     members = set(g.subjects(RDF.type, KV.Kamerlid))
     # every (folded surname) printed in the corpus is exactly one Kamerlid node
-    printed = {people.fold(p.achternaam) for pub in result.publications for p in pub.vragenstellers}
+    printed = {people.fold(p.achternaam) for pub in result.parsed() for p in pub.vragenstellers}
     by_surname = {}
     for m in members:
         (surname,) = {people.fold(str(o)) for o in g.objects(m, KV.achternaam)}

@@ -12,6 +12,7 @@ from kg import query as q
 from kg.build import build
 from kg.cli import main
 from kg.errors import UsageError
+from kg.iris import IriMinter
 from kg.store import is_store, load_ntriples, open_store
 
 NAMES = sorted(q.named_queries())
@@ -36,12 +37,23 @@ def nt_lines(out: Path) -> int:
     return sum(1 for ln in (out / "kamervragen.nt").read_text(encoding="utf-8").splitlines() if ln.strip())
 
 
+def description_lines(out: Path) -> int:
+    return len(Graph().parse(out / "void.ttl", format="turtle"))
+
+
 def test_build_store_holds_the_build(samples_build):
     store_dir = samples_build / "store"
     assert is_store(store_dir)
-    assert len(open_store(store_dir)) == nt_lines(samples_build)
+    store = open_store(store_dir)
+    # the graph, one named graph per publication and the shared one, plus the description graph
+    assert len(store) == nt_lines(samples_build) + description_lines(samples_build)
+    graphs = {g.value for g in store.named_graphs()}
+    iris = IriMinter()
+    assert {str(iris.graph("ah-tk-20182019-3878")), str(iris.shared_graph()), str(iris.description_graph())} <= graphs
+    assert len(graphs) == 8 + 2
+    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     # nothing left beside it from the load
-    assert sorted(p.name for p in samples_build.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in samples_build.iterdir() if p.name.startswith(".")) == [".cache"]  # the build cache only
 
 
 def test_loading_again_replaces_the_store(samples_build, tmp_path):
@@ -92,7 +104,8 @@ def corpus_stores(corpus_build):
 
 
 def test_corpus_store_holds_the_build(corpus_build, corpus_stores):
-    assert len(corpus_stores[1]) == len(corpus_stores[0]) == nt_lines(corpus_build)
+    assert len(corpus_stores[1]) == len(corpus_stores[0]) + description_lines(corpus_build)
+    assert len(corpus_stores[0]) == nt_lines(corpus_build)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -160,5 +173,15 @@ def test_kg_query_runs_a_query_file(samples_build, tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "?n" and int(out[1]) > 0
     store = ox.Store.read_only(str(samples_build / "store"))
-    expected = next(iter(store.query("SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/kamervragen/def#Document> }")))[0]
+    expected = next(iter(store.query("SELECT (COUNT(?d) AS ?n) WHERE { ?d a <https://w3id.org/kamervragen/def#Document> }", use_default_graph_as_union=True)))[0]
     assert int(out[1]) == int(expected.value)
+
+
+def test_a_store_loaded_from_the_trig_equals_one_loaded_from_the_spool(samples_build, tmp_path):
+    """kg build loads a new store from its kamervragen.trig; without an output
+    folder it streams the graphs: the same quads either way."""
+    streamed = tmp_path / "streamed"
+    build(None, None, validate=False, store=streamed)
+    a = set(open_store(samples_build / "store").quads_for_pattern(None, None, None, None))
+    b = set(open_store(streamed).quads_for_pattern(None, None, None, None))
+    assert a == b and len(a) > 1000

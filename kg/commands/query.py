@@ -65,6 +65,9 @@ def open_target(graph: Path | None, store: Path | None):  # -> rdflib.Graph | py
     from rdflib import Graph
     from rdflib.util import guess_format
 
+    from kg.manifest import verify
+
+    verify(path.parent, [path.name])  # never answer from a cut-short dump
     g = Graph()
     try:
         g.parse(str(path), format=guess_format(str(path)) or "nt")

@@ -1,10 +1,11 @@
 """The graph dumps: one module per format behind a file-name registry.
 
-Every writer gets the same ``DumpSet``: the build's triples as sorted, unique
-N-Triples lines (the whole graph, and once more per named graph) plus the
-dataset description with its provenance, also as sorted lines. Sorted lines
-in, a streaming writer out: that is what makes every dump byte-identical for
-the same inputs, whatever the number of worker processes.
+Every writer gets the same ``DumpSet``: the build's named graphs, streamed
+from disk as sorted unique N-Triples lines, the whole graph as one sorted
+N-Triples file, and the dataset description with its provenance, also as
+sorted lines. Sorted lines in, a streaming writer out: that is what makes
+every dump byte-identical for the same inputs, whatever the number of worker
+processes, and keeps memory flat whatever the size of the build.
 
 | file | module | what |
 |---|---|---|
@@ -17,10 +18,11 @@ the same inputs, whatever the number of worker processes.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import importlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import UsageError
@@ -36,16 +38,53 @@ class NamedGraph:
     identifier: str | None = None  # the publication whose triples it holds; None for the shared graph
 
 
-@dataclass(frozen=True)
 class DumpSet:
-    """What every dump writer is given."""
+    """What every dump writer is given.
 
-    lines: list[str]  # the whole graph: sorted unique N-Triples lines
-    graphs: list[NamedGraph]  # one per publication and the shared graph, sorted by IRI; each triple in one of them
-    description: list[str]  # dataset description and provenance: sorted N-Triples lines
-    description_turtle: str  # the same as Turtle, as the template wrote it (void.ttl)
-    description_graph: str  # the IRI under which ``kg push`` stores ``description``
-    context: dict = field(default_factory=dict)  # the JSON-LD context (the object under "@context")
+    ``graphs`` streams the named graphs (one per publication and the shared
+    graph, in IRI order, each triple in one of them): every access starts a
+    new pass over the build's spool, which a writer consumes once, so no
+    writer holds the whole build. ``ntriples_path`` is the whole graph as
+    sorted N-Triples on disk."""
+
+    def __init__(
+        self,
+        graphs: Callable[[], Iterator[NamedGraph]] | Iterable[NamedGraph],
+        description: list[str],
+        description_turtle: str,
+        description_graph: str,
+        context: dict | None = None,
+        ntriples_path: Path | None = None,
+        triples: int = 0,
+        formats: Iterable[str] = (),
+    ) -> None:
+        self._graphs = graphs
+        self.description = description  # dataset description and provenance: sorted N-Triples lines
+        self.description_turtle = description_turtle  # the same as Turtle, as the template wrote it (void.ttl)
+        self.description_graph = description_graph  # the IRI under which ``kg push`` stores ``description``
+        self.context = context or {}  # the JSON-LD context (the object under "@context")
+        self.ntriples_path = ntriples_path
+        self.triples = triples
+        self.formats = tuple(formats)
+
+    @property
+    def graphs(self) -> Iterable[NamedGraph]:
+        return self._graphs() if callable(self._graphs) else self._graphs
+
+    def iter_lines(self) -> Iterator[str]:
+        """The whole graph as sorted N-Triples lines, streamed from disk."""
+        if self.ntriples_path is not None:
+            with self.ntriples_path.open("r", encoding="utf-8", newline="\n") as f:
+                for line in f:
+                    yield line[:-1]
+        else:
+            yield from heapq.merge(*(g.lines for g in self.graphs))
+
+    @property
+    def lines(self) -> list[str]:
+        """The whole graph as one sorted list: for writers that still want it
+        (it holds every line in memory; streaming writers use iter_lines)."""
+        return list(self.iter_lines())
 
 
 # file name -> (module, writer function); each writer is ``write(dumps, path)``.
@@ -60,6 +99,15 @@ DUMP_WRITERS: dict[str, tuple[str, str]] = {
     "void.ttl": ("kg.dumps.dataset", "write_description"),
 }
 
+# ``--formats``: name -> the files it writes. void.ttl (the description) is always written.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "ttl": ("kamervragen.ttl",),
+    "nt": ("kamervragen.nt",),
+    "trig": ("kamervragen.trig",),
+    "jsonld": ("context.jsonld", "kamervragen.jsonld"),
+}
+ALWAYS = ("void.ttl",)
+
 # The distributions the dataset description lists: file name -> IANA media type.
 MEDIA_TYPES: dict[str, str] = {
     "kamervragen.ttl": "text/turtle",
@@ -67,6 +115,23 @@ MEDIA_TYPES: dict[str, str] = {
     "kamervragen.jsonld": "application/ld+json",
     "kamervragen.trig": "application/trig",
 }
+
+
+def check_formats(formats: Iterable[str] | None) -> tuple[str, ...]:
+    """The formats asked for, checked; all of them when None."""
+    if formats is None:
+        return tuple(FORMATS)
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageError(f"--formats: unknown format {', '.join(unknown) or '(none)'}; choose from {','.join(FORMATS)}")
+    return chosen
+
+
+def files_for(formats: Iterable[str]) -> list[str]:
+    """The dump files written for ``formats``, in the order of writing."""
+    wanted = {name for f in formats for name in FORMATS[f]} | set(ALWAYS)
+    return [name for name in DUMP_WRITERS if name in wanted]
 
 
 def writer(name: str) -> Callable[[DumpSet, Path], None]:
@@ -107,7 +172,10 @@ def split_graphs(chunks: list[tuple[str, str]], shared_chunk: str, iris: IriMint
     publication both cite) and what the link stage adds goes to the shared
     graph. No triple is in two graphs, so a store that answers over the union
     of its graphs and keeps duplicates (Virtuoso does) gives the same answers
-    as the merged graph, and the union of the graphs is kamervragen.nt."""
+    as the merged graph, and the union of the graphs is kamervragen.nt.
+
+    (The in-memory form, for small sets; kg.build does the same split
+    streaming, one publication at a time.)"""
     per_publication = [(identifier, set(merged_lines([chunk]))) for identifier, chunk in chunks]
     seen: dict[str, int] = {}
     for _, lines in per_publication:
@@ -124,49 +192,60 @@ def split_graphs(chunks: list[tuple[str, str]], shared_chunk: str, iris: IriMint
     return sorted(graphs, key=lambda g: g.iri)
 
 
-def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None) -> DumpSet:  # result: kg.build.BuildResult
-    """Split the build into named graphs and describe it.
+def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None, formats: Iterable[str] | None = None) -> DumpSet:  # result: kg.build.BuildResult
+    """Describe the build and set up the streams the writers read.
 
-    ``result.ntriples`` holds one chunk per publication, in the order of
-    ``result.publications``, and possibly one more: the link stage's shared
-    triples (kg.build._apply_links)."""
+    ``result.spool`` holds the build's named graphs (kg.build.Spool): one per
+    publication in identifier order and the shared one."""
     from kg.dumps.context import jsonld_context
-    from kg.dumps.dataset import describe, turtle_lines
+    from kg.dumps.dataset import describe, graph_counts, turtle_lines
 
-    publications = result.publications
-    chunks = result.ntriples
-    if len(chunks) not in (len(publications), len(publications) + 1):
-        raise ValueError(f"{len(chunks)} N-Triples chunks for {len(publications)} publications")
-    graphs = split_graphs(
-        [(pub.identifier, chunk) for pub, chunk in zip(publications, chunks)],
-        chunks[len(publications)] if len(chunks) > len(publications) else "",
-        iris,
-    )
-    # Each triple is in exactly one graph, so their lines together are the whole graph, once.
-    lines = sorted(line for graph in graphs for line in graph.lines)
+    spool = result.spool
+    if spool is None:
+        raise ValueError("the build kept no graphs to write (it built nothing)")
+    formats = check_formats(formats)
+    merged = spool.merged_path()
+    counts = graph_counts(spool.merged_lines())
+    shared_iri = str(iris.shared_graph())
+
+    def graph_iri(identifier: str) -> str:
+        return str(iris.graph(identifier)) if identifier else shared_iri
+
+    sizes = [(graph_iri(ident), ident or None, n) for ident, n in spool.graph_sizes.items() if n or ident]
+    sizes.sort(key=lambda g: g[0])
+
+    def graphs() -> Iterator[NamedGraph]:
+        for ident, lines in spool.graphs():
+            if lines or ident:
+                yield NamedGraph(graph_iri(ident), lines, ident or None)
+
     turtle = describe(
-        lines,
-        graphs,
-        publications,
+        counts,
+        sizes,
+        result.publications,
         iris,
         input_files=len(result.files),
-        distributions=[name for name in DUMP_WRITERS if name in MEDIA_TYPES],
+        distributions=[name for name in files_for(formats) if name in MEDIA_TYPES],
         timestamp=build_timestamp(timestamp),
     )
-    return DumpSet(lines, graphs, turtle_lines(turtle), turtle, str(iris.description_graph()), jsonld_context())
+    return DumpSet(graphs, turtle_lines(turtle), turtle, str(iris.description_graph()), jsonld_context(), merged, counts["triples"], formats)
 
 
 def write_dumps(dumps: DumpSet, out_dir: Path) -> list[str]:
-    """Write every dump of the registry into ``out_dir``; return the file names."""
+    """Write the dumps of ``dumps.formats`` (all when empty) into ``out_dir``; return the file names."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in DUMP_WRITERS:
+    names = files_for(dumps.formats or FORMATS)
+    for name in names:
         writer(name)(dumps, out_dir / name)
-    return list(DUMP_WRITERS)
+    return names
 
 
 __all__ = [
     "DUMP_WRITERS",
+    "FORMATS",
     "MEDIA_TYPES",
+    "check_formats",
+    "files_for",
     "DumpSet",
     "NamedGraph",
     "build_timestamp",

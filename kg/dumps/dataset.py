@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -54,29 +54,42 @@ def _curie(iri: str) -> str:
     return iri
 
 
-def graph_counts(lines: Sequence[str]) -> dict[str, Any]:
-    """VoID's counts over sorted unique N-Triples lines, and the instances per class."""
-    subjects: set[str] = set()
+def graph_counts(lines: Iterable[str]) -> dict[str, Any]:
+    """VoID's counts over sorted unique N-Triples lines (streamed once), and
+    the instances per class.
+
+    Sorted lines keep a subject's lines together, so subjects are counted as
+    they change; distinct objects are counted exactly, long texts by a
+    12-byte BLAKE2 digest (deterministic, and a fraction of their memory)."""
+    triples = subjects = entities = 0
+    last: str | None = None
     predicates: set[str] = set()
-    objects: set[str] = set()
-    instances: dict[str, set[str]] = defaultdict(set)
+    objects: set[str | bytes] = set()
+    instances: dict[str, int] = defaultdict(int)
+    blake = hashlib.blake2b
     for line in lines:
         s, p, rest = line.split(" ", 2)
         o = rest.rstrip()[:-1].rstrip()  # drop the final " ."
-        subjects.add(s)
+        triples += 1
+        if s != last:
+            subjects += 1
+            if s.startswith("<"):
+                entities += 1
+            last = s
         predicates.add(p)
-        objects.add(o)
+        # Short terms (IRIs, numbers, dates) as they are; long texts by digest.
+        objects.add(o if len(o) <= 96 else blake(o.encode("utf-8"), digest_size=12).digest())
         if p == _RDF_TYPE and o.startswith("<"):
-            instances[o[1:-1]].add(s)
+            instances[o[1:-1]] += 1  # lines are unique: one per (subject, class)
     vocabularies = {_namespace(p[1:-1]) for p in predicates} | {_namespace(c) for c in instances}
     return {
-        "triples": len(lines),
-        "entities": sum(1 for s in subjects if s.startswith("<")),
-        "subjects": len(subjects),
+        "triples": triples,
+        "entities": entities,
+        "subjects": subjects,
         "objects": len(objects),
         "properties": len(predicates),
         "classes": len(instances),
-        "instances": {c: len(members) for c, members in instances.items()},
+        "instances": dict(instances),
         "vocabularies": sorted(vocabularies),
     }
 
@@ -109,9 +122,9 @@ def _environment():  # -> jinja2.Environment
 
 
 def describe(
-    lines: Sequence[str],
-    graphs: Sequence,  # kg.dumps.NamedGraph
-    publications: Sequence,  # kg.model.Publication
+    counts: dict[str, Any],  # graph_counts of the whole graph
+    graphs: Sequence[tuple[str, str | None, int]],  # (graph IRI, publication identifier or None, triples), in IRI order
+    publications: Sequence,  # kg.build.PublicationInfo (or kg.model.Publication)
     iris: IriMinter,
     *,
     input_files: int,
@@ -121,11 +134,10 @@ def describe(
     """The description and provenance of a build, as Turtle."""
     from kg.dumps import MEDIA_TYPES
 
-    counts = graph_counts(lines)
     by_identifier = {p.identifier: p for p in publications}
     graph_data = []
-    for graph in graphs:
-        pub = by_identifier.get(graph.identifier) if graph.identifier else None
+    for graph_iri, identifier, triples in graphs:
+        pub = by_identifier.get(identifier) if identifier else None
         source = None
         if pub is not None:
             source = {
@@ -138,9 +150,9 @@ def describe(
             }
         graph_data.append(
             {
-                "iri": graph.iri,
+                "iri": graph_iri,
                 "topic": str(iris.publication(pub.identifier)) if pub is not None else None,
-                "triples": len(graph.lines),
+                "triples": triples,
                 "source": source,
             }
         )

@@ -122,14 +122,46 @@ def name_says_truncated(path: Path) -> bool:
 
 
 def decode_text(data: bytes, path: Path) -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), else Windows-1252, the
-    two encodings Dutch government text files come in."""
+    """Decode text bytes: UTF-16 (with a BOM, or without one when every other
+    byte is NUL, as Windows tools write it), UTF-8 (with or without BOM),
+    else Windows-1252, the encodings Dutch government text files come in.
+    Other binary content (NUL bytes in what is not UTF-16) is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError("text says UTF-16 (byte order mark) but does not decode as such", path) from None
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16)
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary content in a text file", path)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise ReadError("text is neither UTF-8 nor Windows-1252", path)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" when the NUL bytes of ``data`` fall on every
+    other byte (Latin text in UTF-16); None otherwise."""
+    head = data[:4096]
+    if len(head) < 4 or len(head) % 2:
+        head = head[: len(head) - (len(head) % 2)]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    half = len(head) // 2
+    if odd.count(0) > 0.9 * half and even.count(0) < 0.1 * half:
+        return "utf-16-le"
+    if even.count(0) > 0.9 * half and odd.count(0) < 0.1 * half:
+        return "utf-16-be"
+    return None
 
 
 def read_bytes(path: Path) -> bytes:

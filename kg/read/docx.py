@@ -54,7 +54,10 @@ SPECIAL_NOTE_TYPES = frozenset({"separator", "continuationSeparator", "continuat
 # Number formats of list levels; bullets and "none" print no number.
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
-MAX_PART_BYTES = 200 * 1024 * 1024  # larger parts are refused (zip bomb guard)
+# Zip bomb guards, on the bytes actually unpacked (a zip's declared sizes can
+# lie): a real answer's document part is well under 1 MB.
+MAX_PART_BYTES = 32 * 1024 * 1024  # one part unpacked
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all parts read from one file
 
 # What zipfile raises on a damaged, encrypted or exotic archive.
 _UNZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError,
@@ -126,6 +129,7 @@ class _Package:
         except _UNZIP_ERRORS as exc:
             raise ReadError(f"not a .docx: the zip archive is unreadable ({exc})", path) from exc
         self.names = set(self.zip.namelist())
+        self.unpacked = 0  # bytes unpacked so far (MAX_TOTAL_BYTES)
         self.document = self._target("", REL_DOCUMENT, DEFAULT_DOCUMENT)
         if self.document is None or self.document not in self.names:
             raise ReadError("not a .docx: the archive has no Word document part", path)
@@ -136,8 +140,14 @@ class _Package:
             return None
         try:
             if self.zip.getinfo(name).file_size > MAX_PART_BYTES:
-                raise ReadError(f"the part {name} is too large to read", self.path)
-            data = self.zip.read(name)
+                raise ReadError(f"the part {name} unpacks to more than {MAX_PART_BYTES // 2**20} MB; refused as a zip bomb", self.path)
+            with self.zip.open(name) as part:
+                data = part.read(MAX_PART_BYTES + 1)
+            if len(data) > MAX_PART_BYTES:
+                raise ReadError(f"the part {name} unpacks to more than {MAX_PART_BYTES // 2**20} MB; refused as a zip bomb", self.path)
+            self.unpacked += len(data)
+            if self.unpacked > MAX_TOTAL_BYTES:
+                raise ReadError(f"the document unpacks to more than {MAX_TOTAL_BYTES // 2**20} MB; refused as a zip bomb", self.path)
         except _UNZIP_ERRORS as exc:
             raise ReadError(f"the part {name} cannot be unpacked ({exc})", self.path) from exc
         if b"<!ENTITY" in data:
