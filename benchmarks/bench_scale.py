@@ -42,9 +42,10 @@ KG = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main(
 def generate(n: int, folder: Path, seed: int) -> str:
     """Write ``n`` publications into ``folder``; return how they were made."""
     folder.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([*KG, "synth", str(n), "--seed", str(seed), "--out", str(folder)], capture_output=True, text=True)
+    proc = subprocess.run([*KG, "synth", str(n), "--seed", str(seed), "--out", str(folder), "--per-folder", "1000"],
+                          capture_output=True, text=True)
     if proc.returncode == 0:
-        return f"kg synth {n} --seed {seed}"
+        return f"kg synth {n} --seed {seed} --per-folder 1000"
     copy_with_new_numbers(n, folder, seed)
     return f"corpus and sample texts copied with new numbers (kg synth unavailable: exit {proc.returncode})"
 
@@ -171,6 +172,8 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
     for p in (inputs, out, store):
         shutil.rmtree(p, ignore_errors=True)
     made = generate(n, inputs, seed)
+    if (inputs / "docs").is_dir():  # kg synth: the publications in docs/, their truth in gold/
+        inputs = inputs / "docs"
     seconds, report = kg_build(inputs, out, store, jobs)
     stages = report.get("stages", {})
     triples = report["counts"]["triples"]
@@ -183,7 +186,8 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
     t = time.perf_counter()
     kg_build(inputs, out, store, jobs)
     row["unchanged"] = time.perf_counter() - t
-    victim = sorted(inputs.iterdir())[len(list(inputs.iterdir())) // 2]
+    files = sorted(p for p in inputs.rglob("*") if p.is_file() and p.suffix in (".txt", ".md", ".html"))
+    victim = files[len(files) // 2]
     victim.write_text(victim.read_text(encoding="utf-8").replace("?", "? ", 1), encoding="utf-8")
     seconds_one, report_one = kg_build(inputs, out, store, jobs)
     row["one_changed"] = {"seconds": seconds_one, "stages": report_one.get("stages", {})}

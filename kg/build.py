@@ -637,6 +637,7 @@ def build(
     store: Path | None = None,
     cache: Path | None = None,
     formats: Iterable[str] | None = None,
+    shacl: str = "partitioned",
 ) -> BuildResult:
     """Build the graph from ``inputs`` (files or folders; the shipped samples
     when None) and, when ``out_dir`` is given, write the dumps, the
@@ -644,7 +645,8 @@ def build(
 
     ``cache``: the folder of the build cache (default ``OUT/.cache``; none
     without an output folder). ``formats``: the dumps to write (kg.dumps.FORMATS;
-    default all)."""
+    default all). ``shacl``: the validation engine (kg.validate.SHACL_ENGINES;
+    both give pySHACL's results over the whole graph)."""
     from kg.cache import BuildCache, CACHE_FILE, config_key
 
     started = time.perf_counter()
@@ -670,7 +672,7 @@ def build(
         exclude.append(Path(cache))
     files, results = discover(inputs or default_inputs(), exclude)
     config = config_key(base)
-    options = {"validate": validate, "formats": sorted(formats), "store": str(Path(store).resolve()) if store else None}
+    options = {"validate": validate, "shacl": shacl, "formats": sorted(formats), "store": str(Path(store).resolve()) if store else None}
     fingerprint = _fingerprint(files, results, config, options)
 
     cache_dir = Path(cache) if cache is not None else (out_dir / ".cache" if out_dir is not None else None)
@@ -685,7 +687,7 @@ def build(
     scratch = None if cache_dir is not None else Path(tempfile.mkdtemp(prefix="kg-cache-"))
     db = BuildCache((cache_dir or scratch) / CACHE_FILE)
     try:
-        return _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages)
+        return _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages, shacl)
     finally:
         db.close()
         if scratch is not None:
@@ -736,7 +738,7 @@ def _up_to_date(out_dir: Path, fingerprint: str, store: Path | None) -> BuildRes
     return BuildResult(files, pubs, None, 0.0, out_dir, report, report.get("links", {}), up_to_date=True)
 
 
-def _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages) -> BuildResult:
+def _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages, shacl="partitioned") -> BuildResult:
     from kg.cache import pack, unpack
 
     iris = IriMinter(base)
@@ -816,12 +818,30 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         results.append(outcome.result)
         for seq, out in enumerate(outcome.publications):
             claims.setdefault(out.info.identifier, []).append((fi, seq))
+    # Records of the Tweede Kamer's zaken whose publication was also parsed:
+    # the printed text stands and is built, the zaak's record still goes to
+    # the link stage, which compares the two (kg.link.zaken).
+    statements: list[Any] = []
+
+    def record_at(fi: int, seq: int) -> Any:
+        out = outcomes[fi].publications[seq]
+        sha = hashes[fi] if hashes[fi] is not None else f"{out.info.source_sha256}:{out.info.source_path}"
+        return pickle.loads(out.record) if out.record else pickle.loads(db.record(sha, config, seq))
+
     for identifier, claimants in claims.items():
-        ranked = sorted(claimants, key=lambda c: _quality(outcomes[c[0]].publications[c[1]].info))
+        zaak_of: dict[tuple[int, int], bool] = {}
+        if len(claimants) > 1:
+            for c in claimants:
+                rec = record_at(*c)
+                zaak_of[c] = bool(getattr(rec, "from_zaak", False))
+        ranked = sorted(claimants, key=lambda c: (zaak_of.get(c, False), _quality(outcomes[c[0]].publications[c[1]].info)))
+        if len(ranked) > 1 and not zaak_of[ranked[0]]:
+            statements.extend(record_at(*c) for c in ranked[1:] if zaak_of[c])
+            ranked = [ranked[0]] + [c for c in ranked[1:] if not zaak_of[c]]
         fi, seq = ranked[0]
         out = outcomes[fi].publications[seq]
         sha = hashes[fi] if hashes[fi] is not None else f"{out.info.source_sha256}:{out.info.source_path}"
-        record = pickle.loads(out.record) if out.record else pickle.loads(db.record(sha, config, seq))
+        record = record_at(fi, seq)
         if out.lines:
             blobs[(sha, seq)] = out.lines
         # Interned: the same people and offices are named by thousands of publications.
@@ -850,7 +870,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     # ---- link on records
     from kg.link import GLOBAL, link
 
-    links, link_sections = link([e.record for e in ordered], iris)
+    links, link_sections = link([e.record for e in ordered] + statements, iris)
+    statements.clear()
     by_identifier = {r.identifier: r for r in results if r.identifier and r.status != FileStatus.SKIPPED}
     for identifier, messages in links.warnings.items():
         res = by_identifier.get(identifier)
@@ -930,7 +951,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     report = None
     if validate:
         tick = _now()
-        report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, db, config, chunk_hashes, progress)
+        report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, shacl)
         _lap(stages, "validate", tick)
     chunk_file.unlink()
 
@@ -1061,82 +1082,14 @@ def _lines_of(triples) -> list[str]:
 # ------------------------------------------------------------------- validation
 
 
-def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, db=None, config: str = "",
-                   chunk_hashes: list[str] | None = None, progress: Progress | None = None):  # -> ValidationReport
-    """SHACL over the final chunks: kg.validate's partitioned validation when
-    it is there (its result equals pySHACL over the whole graph), else one
-    pySHACL run per publication chunk (today's behaviour), with results kept
-    in the cache per chunk hash."""
-    import kg.validate as kv
+def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, engine: str = "partitioned"):  # -> ValidationReport
+    """SHACL over the final chunks. Both engines give pySHACL's results over
+    the whole merged graph (kg.validate): "partitioned" (the default) in
+    batches over worker processes, "pyshacl" one run over the whole graph
+    (the reference, ``kg build --shacl pyshacl``)."""
+    from kg.validate import validate_chunks
 
-    partitioned = getattr(kv, "validate_partitioned", None)
-    if partitioned is not None:
-        return partitioned(chunks, shared_chunk, processes=jobs)
-    return _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, progress)
-
-
-def _validate_chunk(item: tuple[int, str]) -> tuple[int, tuple[tuple, str]]:
-    from rdflib import Graph
-
-    from kg.validate import validate
-
-    i, nt = item
-    g = Graph()
-    g.parse(data=nt, format="nt")
-    report = validate(g)
-    return i, (report.violations, report.results_graph.serialize(format="nt"))
-
-
-def _validate_per_chunk(chunks, shared_chunk, jobs, db, config, chunk_hashes, progress):
-    """One pySHACL run per chunk, streamed (chunks are read as the workers
-    take them), results kept per chunk hash in the cache."""
-    from rdflib import Graph
-
-    from kg.validate import ValidationReport, _conforms, _merge_results, _sorted_unique
-
-    hashes = list(chunk_hashes or [])
-    parts: dict[int, tuple[tuple, str]] = {}
-    total = len(hashes) + (1 if shared_chunk else 0)
-
-    def uncached() -> Iterator[tuple[int, str]]:
-        texts = itertools.chain(chunks, [shared_chunk] if shared_chunk else [])
-        for i, text in enumerate(texts):
-            if i >= len(hashes):
-                hashes.append(hashlib.sha256(text.encode("utf-8")).hexdigest())
-            cached = db.validation(hashes[i], config) if db is not None else None
-            if cached is not None:
-                parts[i] = cached
-            else:
-                yield i, text
-
-    def done(i: int, part: tuple[tuple, str]) -> None:
-        parts[i] = part
-        if db is not None:
-            db.store_validation(hashes[i], config, part)
-        if progress:
-            progress("validate", len(parts), total)
-
-    if db is not None:
-        db.begin()
-    try:
-        if jobs > 1 and total > 4:
-            with _pool(jobs, 0) as pool:
-                for i, part in pool.map(_validate_chunk, uncached(), chunksize=8):
-                    done(i, part)
-        else:
-            for item in uncached():
-                done(*_validate_chunk(item))
-    finally:
-        if db is not None:
-            db.end()
-    graphs = []
-    for i in sorted(parts):
-        g = Graph()
-        g.parse(data=parts[i][1], format="nt")
-        graphs.append(g)
-    violations = _sorted_unique(v for vs, _ in parts.values() for v in vs)
-    conforms = _conforms(violations)
-    return ValidationReport(conforms, violations, _merge_results(graphs, conforms))
+    return validate_chunks(chunks, shared_chunk, engine=engine, processes=jobs)
 
 
 # ------------------------------------------------------------------- report

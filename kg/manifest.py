@@ -108,6 +108,8 @@ def recover(out_dir: Path, *, discard_staging: bool = True) -> None:
         if new is not None:
             old = read_manifest(out_dir)
             for name in sorted(new["files"]):
+                if "/" in name:  # a file of a sub-folder (chains/...)
+                    (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
                 try:
                     os.replace(committed / name, out_dir / name)
                 except FileNotFoundError:  # moved already (a reader finished it meanwhile)

@@ -56,9 +56,10 @@ def write_build(
     report = report_dict(result)
     report["counts"]["triples"] = dumps.triples
     if result.validation is not None:
-        from kg.validate import render_summary
+        from kg.validate import render_summary, results_text
 
-        write_atomic(out_dir / "validation.ttl", result.validation.results_graph.serialize(format="turtle"))
+        # Blank nodes labelled from their content, results sorted: byte-identical across runs.
+        write_atomic(out_dir / "validation.ttl", results_text(result.validation.results_graph))
         write_atomic(out_dir / "validation.txt", render_summary(result.validation))
     if chains:
         # chains.html, chains.graphml, chains.dot from the graph just written
@@ -72,7 +73,12 @@ def write_build(
 
             write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt")
     report = write_report(report, out_dir)
-    names = [p.name for p in out_dir.iterdir() if p.is_file() and p.name != MANIFEST and not p.name.startswith(".")]
+    # Every file of the build, those in sub-folders (chains/) too, by its path in the folder.
+    names = [
+        p.relative_to(out_dir).as_posix()
+        for p in out_dir.rglob("*")
+        if p.is_file() and p.name != MANIFEST and not any(part.startswith(".") for part in p.relative_to(out_dir).parts)
+    ]
     write_manifest(out_dir, names, {"fingerprint": fingerprint} if fingerprint else None)
     return report
 
@@ -80,7 +86,9 @@ def write_build(
 def write_report(report: dict, out_dir: Path) -> dict:
     """Write build-report.json, listing the files the build has written so far."""
     report["outputs"] = sorted(
-        p.name for p in out_dir.iterdir() if p.is_file() and p.name not in (REPORT, MANIFEST) and not p.name.startswith(".")
+        p.name + ("/" if p.is_dir() else "")
+        for p in out_dir.iterdir()
+        if p.name not in (REPORT, MANIFEST) and not p.name.startswith(".")
     )
     write_atomic(out_dir / REPORT, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return report

@@ -32,25 +32,24 @@ def reference(inputs: list[Path]) -> tuple[set[str], object]:
             seen.add(pub.identifier)
             publications.append(pub)
     links, _ = link(publications, iris)
+    # The mapping's provisional names are renamed to the linked nodes; the
+    # link stage's own triples are final already (an old name's owl:sameAs
+    # to the new one keeps its old subject).
+    renames = {URIRef(str(k)): URIRef(str(v)) for k, v in links.renames.items()}
     graph = Graph()
     for pub in publications:
-        for t in publication_triples(pub, iris):
-            graph.add(t)
+        for s, p, o in publication_triples(pub, iris):
+            graph.add((renames.get(s, s), p, renames.get(o, o) if isinstance(o, URIRef) else o))
     for triples in links.triples.values():
         for t in triples:
             graph.add(t)
-    renames = {URIRef(str(k)): URIRef(str(v)) for k, v in links.renames.items()}
-    if renames:
-        renamed = Graph()
-        for s, p, o in graph:
-            renamed.add((renames.get(s, s), p, renames.get(o, o) if isinstance(o, URIRef) else o))
-        graph = renamed
     lines = {ln for ln in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines() if ln.strip()}
     return lines, kv.validate(graph)
 
 
 def _key(v) -> tuple:
-    return (v.severity, v.focus_node, v.path, v.value, v.shape, v.message)
+    # None (no path, no value) sorts as the empty string
+    return tuple("" if x is None else str(x) for x in (v.severity, v.focus_node, v.path, v.value, v.shape, v.message))
 
 
 def _compare(inputs: list[Path], out: Path) -> None:

@@ -12,7 +12,7 @@ from kg.link.record import LinkRecord
 
 
 def _publications():
-    return build([], out_dir=None, validate=False).publications
+    return list(build([], out_dir=None, validate=False).parsed())
 
 
 def test_record_round_trips_through_json_and_pickle():

@@ -240,12 +240,26 @@ def test_blank_nodes_fall_back_to_the_whole_graph() -> None:
 
 
 def _build_chunks(inputs: list[Path] | None) -> tuple[Chunks, str]:
-    from kg.build import build
+    """Each publication's final triples and the shared graph's, as a build
+    writes them: the named graphs of its TriG dump."""
+    import tempfile
 
-    result = build(inputs, None, jobs=1, validate=False)
-    n = len(result.publications)
-    chunks = [(p.identifier, c) for p, c in zip(result.publications, result.ntriples)]
-    return chunks, (result.ntriples[n] if len(result.ntriples) > n else "")
+    import pyoxigraph as ox
+
+    from kg.build import build
+    from kg.iris import IriMinter
+
+    iris = IriMinter()
+    graph_base, shared = str(iris.graph("")), str(iris.shared_graph())
+    with tempfile.TemporaryDirectory() as tmp:
+        build(inputs, Path(tmp), jobs=1, validate=False, formats=["trig"])
+        lines: dict[str, list[str]] = {}
+        for q in ox.parse(path=str(Path(tmp) / "kamervragen.trig"), format=ox.RdfFormat.TRIG):
+            if isinstance(q.graph_name, ox.NamedNode):  # the description is the default graph
+                lines.setdefault(q.graph_name.value, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    shared_chunk = "".join(ln + "\n" for ln in sorted(lines.pop(shared, [])))
+    chunks = [(g[len(graph_base):], "".join(ln + "\n" for ln in sorted(v))) for g, v in sorted(lines.items())]
+    return chunks, shared_chunk
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also keep the graph in an on-disk Oxigraph store in DIR (loaded the first time, then updated in place)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="the build cache's folder (default: OUT/.cache); an unchanged input is not read again")
+    parser.add_argument("--shacl", default="partitioned", choices=("partitioned", "pyshacl"),
+                        help="validation engine: partitioned (default: batches in the worker processes) or pyshacl "
+                             "(one run over the whole graph, the reference); both report pySHACL's results over the whole graph")
     parser.add_argument("--formats", default=None, metavar="LIST",
                         help="the dumps to write, comma-separated from ttl,nt,trig,jsonld (default: all)")
 
@@ -139,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
             store=args.store,
             cache=args.cache,
             formats=args.formats,
+            shacl=args.shacl,
         )
     finally:
         bars.close()

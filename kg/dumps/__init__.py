@@ -71,6 +71,14 @@ class DumpSet:
     def graphs(self) -> Iterable[NamedGraph]:
         return self._graphs() if callable(self._graphs) else self._graphs
 
+    def with_graphs(self, graphs: Callable[[], Iterator[NamedGraph]] | Iterable[NamedGraph]) -> DumpSet:
+        """The same dump set over other named graphs (a one-shot iterator is fine)."""
+        import copy
+
+        other = copy.copy(self)
+        other._graphs = graphs
+        return other
+
     def iter_lines(self) -> Iterator[str]:
         """The whole graph as sorted N-Triples lines, streamed from disk."""
         if self.ntriples_path is not None:
