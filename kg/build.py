@@ -1040,11 +1040,9 @@ def _read_chunks(path: Path) -> Iterator[str]:
 
 
 def _sha256_path(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from kg.read import sha256_file
+
+    return sha256_file(path)
 
 
 def _quality(info: PublicationInfo) -> tuple:

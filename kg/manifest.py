@@ -13,7 +13,6 @@ the manifest, so they never read a mix of two builds or a cut-short file.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from kg.errors import UsageError
+from kg.read import sha256_file
 
 MANIFEST = "manifest.json"
 STAGING = ".staging"
@@ -32,12 +32,6 @@ class OutputError(UsageError):
     (a KgError; the CLI exits 2 and names the file)."""
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

@@ -117,6 +117,15 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (inputs and outputs may be large)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def name_says_truncated(path: Path) -> bool:
     return bool(_TRUNCATED_NAME.search(path.name))
 

@@ -23,7 +23,6 @@ one, so that a file of 43,000 zaken never sits in memory as JSON.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import lzma
@@ -60,11 +59,9 @@ def _open(path: Path) -> BinaryIO:
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from kg.read import sha256_file
+
+    return sha256_file(path)
 
 
 def split_name(text: str) -> tuple[str | None, str, str | None]:
