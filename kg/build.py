@@ -54,7 +54,11 @@ from kg.iris import DEFAULT_BASE, IriMinter
 from kg.read import SUPPORTED_SUFFIXES
 
 # Per-file caps in the workers (issue 10 #11): what one small hostile input may cost.
-FILE_MEMORY_CAP = int(os.environ.get("KG_FILE_MEMORY_MB", "2048")) * 1024 * 1024
+# The memory cap is set by `kg build` (kg.commands.build, KG_FILE_MEMORY_MB,
+# default 2048): a worker forked from a long-lived caller of build() (a test
+# session, a notebook) inherits that process's state, and a cap sized for a
+# fresh process killed sound workers there; a library caller sets it here.
+FILE_MEMORY_CAP = 0
 FILE_TIME_CAP = float(os.environ.get("KG_FILE_SECONDS", "120"))
 RUN_LINES = 500_000  # lines per sorted run of the spool (memory vs number of runs)
 SHARED_KEY = "_shared"  # the shared graph's name among the publications' (kg.iris.IriMinter.shared_graph)
@@ -386,25 +390,31 @@ def _worker_init(parent: int, memory_cap: int) -> None:
     threading.Thread(target=watchdog, name="kg-parent-watchdog", daemon=True).start()
     if memory_cap:
         try:
-            # On top of what the worker maps already (a forked worker starts
-            # with its parent's address space, which grows with the build).
-            cap = _address_space() + memory_cap
-            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            # On top of the data the worker holds already (a forked worker
+            # starts with its parent's). RLIMIT_DATA, not RLIMIT_AS: address
+            # space reserved but never used (other threads' malloc arenas and
+            # stacks, a store's mappings, inherited from a long-lived parent)
+            # must not count against what one file may use.
+            cap = _data_size() + memory_cap
+            soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
             if hard != resource.RLIM_INFINITY:
                 cap = min(cap, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+            resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
         except (ValueError, OSError):
             pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _address_space() -> int:
-    """This process's virtual memory size in bytes (0 where unknown)."""
+def _data_size() -> int:
+    """This process's data segment in bytes (VmData: heap and private
+    writable mappings; 0 where unknown)."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
-        return pages * os.sysconf("SC_PAGE_SIZE")
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
-        return 0
+        pass
+    return 0
 
 
 def _pool(processes: int, memory_cap: int):  # -> ProcessPoolExecutor

@@ -51,6 +51,15 @@ def check_arguments(args: argparse.Namespace) -> None:
     _check_kamerleden()
 
 
+def _file_memory_cap() -> int:
+    value = os.environ.get("KG_FILE_MEMORY_MB", "2048").strip()
+    try:
+        mb = int(value)
+    except ValueError:
+        raise UsageError(f"KG_FILE_MEMORY_MB must be whole megabytes (0: no cap), not {value!r}") from None
+    return max(0, mb) * 1024 * 1024
+
+
 def _check_out(path: Path, name: str) -> None:
     if path.exists() and not path.is_dir():
         raise UsageError(f"{name} {path}: is a file, not a folder")
@@ -127,7 +136,11 @@ class _Bars:
 
 def run(args: argparse.Namespace) -> int:
     check_arguments(args)
+    import kg.build
     from kg.build import FileStatus, build, report_dict
+
+    # Each file's worker may use this much memory beyond its own start.
+    kg.build.FILE_MEMORY_CAP = _file_memory_cap()
     from kg.iris import DEFAULT_BASE
 
     bars = _Bars()
