@@ -34,9 +34,10 @@ def _score(corpus, graph, gold_dir) -> dict[str, float]:
 def test_extraction_scores_on_the_gold(corpus, corpus_build):
     _, out = corpus_build
     scores = _score(corpus, out / "kamervragen.ttl", corpus / "gold")
-    assert scores["overall"] >= 0.95, scores
-    low = {k: v for k, v in scores.items() if v < 0.90}
-    assert not low, f"fields below 0.90: {low}"
+    # The development corpus is read perfectly; any field below 1.000 is a
+    # regression (a merge once dropped the party of a member who changed party).
+    low = {k: v for k, v in scores.items() if v < 1.0}
+    assert not low, f"fields below 1.000: {low}"
 
 
 def test_seed_publication_scores_perfectly(corpus, corpus_build, tmp_path):

@@ -547,9 +547,11 @@ def link(
                     (ms, KV.eersteVermelding, Literal(min(dates), datatype=XSD.date)),
                     (ms, KV.laatsteVermelding, Literal(max(dates), datatype=XSD.date)),
                 )
-        # kv:fractie, "the member's party group", only where it is one.
-        if len(by_party) == 1:
-            out.add(GLOBAL, (node, KV.fractie, iris.fractie(next(iter(by_party)))))
+        # kv:fractie (core vocabulary: "the member's party group"): every
+        # party group the member was seen in; which one held at a date is
+        # said by the memberships above (kv:eersteVermelding, kv:laatsteVermelding).
+        for party in sorted(by_party):
+            out.add(GLOBAL, (node, KV.fractie, iris.fractie(party)))
         if member.identity is not None and (member.identity.tk_id or member.identity.wikidata or member.identity.parlement_com):
             for t in identity_triples(node, member.identity, iris):
                 out.add(GLOBAL, t)
