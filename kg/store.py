@@ -45,16 +45,26 @@ def load_ntriples(store_dir: Path, ntriples: Path | bytes) -> int:
     file, or the N-Triples text as bytes); return the number of triples."""
     import pyoxigraph as ox
 
-    store_dir = Path(store_dir)
+    def fill(store: pyoxigraph.Store) -> None:
+        if isinstance(ntriples, bytes):
+            store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+
+    return _load_fresh(Path(store_dir), fill)
+
+
+def _load_fresh(store_dir: Path, fill: Any) -> int:
+    """Build a new store beside ``store_dir`` with ``fill(store)`` and swap it
+    in; a failed load leaves the old store as it was. Returns its size."""
+    import pyoxigraph as ox
+
     check_store_dir(store_dir)
     store_dir.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.loading-", dir=store_dir.parent))
     try:
         store = ox.Store(str(fresh))
-        if isinstance(ntriples, bytes):
-            store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        else:
-            store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        fill(store)
         store.optimize()
         store.flush()
         count = len(store)
@@ -249,12 +259,7 @@ def load_quads(store_dir: Path, source: Any, description_graph: str | None = Non
     the description, goes into ``description_graph``); return the number of quads."""
     import pyoxigraph as ox
 
-    store_dir = Path(store_dir)
-    check_store_dir(store_dir)
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{store_dir.name}.loading-", dir=store_dir.parent))
-    try:
-        store = ox.Store(str(fresh))
+    def fill(store: pyoxigraph.Store) -> None:
         if isinstance(source, Path):
             store.bulk_load(path=str(source), format=ox.RdfFormat.TRIG)
             if description_graph is not None:
@@ -265,15 +270,8 @@ def load_quads(store_dir: Path, source: Any, description_graph: str | None = Non
                     store.remove(q)
         else:
             store.bulk_load(source, format=ox.RdfFormat.N_QUADS)
-        store.optimize()
-        store.flush()
-        count = len(store)
-        del store  # closes the database before it moves
-        _swap_in(fresh, store_dir)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    return count
+
+    return _load_fresh(Path(store_dir), fill)
 
 
 def _swap_in(fresh: Path, store_dir: Path) -> None:
