@@ -32,7 +32,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS stat (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS input (sha256 TEXT, config TEXT, outcome BLOB, PRIMARY KEY (sha256, config));
 CREATE TABLE IF NOT EXISTS pub (sha256 TEXT, config TEXT, seq INTEGER, lines BLOB, record BLOB, PRIMARY KEY (sha256, config, seq));
-CREATE TABLE IF NOT EXISTS validation (chunk TEXT, config TEXT, result BLOB, PRIMARY KEY (chunk, config));
 """
 
 
@@ -156,15 +155,6 @@ class BuildCache:
         if self.db.in_transaction:
             self.db.execute("COMMIT")
 
-    # ----------------------------------------------------------- validation
-
-    def validation(self, chunk: str, config: str) -> object | None:
-        row = self.db.execute("SELECT result FROM validation WHERE chunk=? AND config=?", (chunk, config)).fetchone()
-        return unpack(row[0]) if row is not None else None
-
-    def store_validation(self, chunk: str, config: str, result: object) -> None:
-        self.db.execute("INSERT OR REPLACE INTO validation VALUES (?, ?, ?)", (chunk, config, pack(result)))
-
     # -------------------------------------------------------------- pruning
 
     def prune(self, config: str, keep: set[str], paths: set[str] | None = None) -> None:
@@ -179,4 +169,3 @@ class BuildCache:
             stale = [(s, c) for s, c in rows if c != config or s not in keep]
             self.db.executemany("DELETE FROM input WHERE sha256=? AND config=?", stale)
             self.db.executemany("DELETE FROM pub WHERE sha256=? AND config=?", stale)
-            self.db.execute("DELETE FROM validation WHERE config<>?", (config,))
