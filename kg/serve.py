@@ -342,14 +342,22 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, graph, store, prefixes, config.memory_mb), daemon=True)
         self.process.start()
         child.close()
+        # The pool's close() and a thread replacing this worker may both stop
+        # it; closing the pipe twice at once would close another's descriptor.
+        self._stop_lock = threading.Lock()
+        self._stopped = False
 
     def wait_ready(self, timeout: float) -> int:
-        if not self.conn.poll(timeout):
+        try:
+            loaded = self.conn.poll(timeout)
+        except (EOFError, OSError):  # stopped meanwhile by the pool's close()
+            loaded = True
+        if not loaded:
             self.stop()
             raise UsageError(f"the graph did not load within {timeout:.0f} s")
         try:
             status, payload = self.conn.recv()
-        except EOFError:
+        except (EOFError, OSError):
             self.stop()
             raise UsageError(f"the query worker stopped while loading the graph (exit code {self.process.exitcode})") from None
         if status != "ready":
@@ -358,10 +366,14 @@ class _Worker:
         return int(payload)
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        with self._stop_lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(5)
+            self.conn.close()
 
 
 class WorkerPool:
@@ -403,6 +415,8 @@ class WorkerPool:
             threading.Thread(target=self._replace, daemon=True).start()
 
     def _replace(self) -> None:
+        if self._closed:
+            return
         try:
             w = self._start()
             w.wait_ready(self.load_timeout)

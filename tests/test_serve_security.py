@@ -326,6 +326,40 @@ def test_parsing_is_under_the_time_cap(graph_file):
         assert elapsed < 10
 
 
+def test_closing_while_a_timed_out_worker_is_replaced(graph_file):
+    """A query stopped at the time limit retires its worker and a thread
+    starts a replacement; closing the server at that moment stops the same
+    workers from two threads. It must close cleanly, every time."""
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    for _ in range(3):
+        with SparqlServer(ServeConfig(graph=graph_file, port=0, timeout=0.3, quiet=True, workers=1)).start() as s:
+            status, _, body = request(f"{s.url}sparql", data=slow.encode(), headers={"Content-Type": "application/sparql-query"})
+            assert status == 503 and b"time limit" in body, body[:200]
+
+
+def test_a_worker_stopped_from_many_threads_at_once(graph_file):
+    from kg.serve import WorkerPool
+
+    pool = WorkerPool(ServeConfig(graph=graph_file, port=0, quiet=True, workers=1))
+    (worker,) = list(pool._all)
+    errors: list[BaseException] = []
+
+    def stop() -> None:
+        try:
+            worker.stop()
+        except BaseException as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=stop) for _ in range(8)]
+    for t in threads:
+        t.start()
+    pool.close()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert not worker.process.is_alive() and worker.conn.closed
+
+
 # ------------------------------------------------------- concurrency (4)
 
 
