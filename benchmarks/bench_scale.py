@@ -4,7 +4,8 @@ publications (127k with --full).
 Not a test: it prints figures and writes benchmarks/results.md. For each
 size it prints publications/s and peak memory per stage, the store load
 rate, every named query's median time on the store, the time of an unchanged
-rebuild and of a rebuild after one changed publication; at 10k (--plain-at)
+rebuild and of a rebuild after one changed publication, and `kg serve --store`
+under 20 concurrent clients running the named queries; at 10k (--plain-at)
 also the plain path (parse; one rdflib Graph; pySHACL over the whole graph;
 rdflib's Turtle writer) and the ratio.
 
@@ -12,7 +13,10 @@ The publications come from ``kg synth N --seed S --out DIR`` when that
 command exists; otherwise the corpus texts (and the shipped samples) are
 copied with new numbers (results.md says which).
 
-    python benchmarks/bench_scale.py [--sizes 1000,10000] [--full] [--jobs 2] [--plain-at 10000]
+    python benchmarks/bench_scale.py [--sizes 1000,10000] [--full] [--jobs 2] [--plain-at 10000] [--workdir DIR]
+
+With --workdir the generated inputs stay there and a later run with the same
+size and seed uses them again (outputs and store are made anew).
 """
 from __future__ import annotations
 
@@ -167,11 +171,39 @@ def plain_path(inputs: Path, out: Path) -> dict[str, float]:
     return times
 
 
+def serve_load(store: Path, clients: int = 20, requests: int = 400, seconds: float = 90) -> dict:
+    """``kg serve --store`` under ``clients`` concurrent clients: the named-query
+    mix (answer cache allowed) and the same queries made distinct (no cache)."""
+    import asyncio
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_serve
+
+    proc, port = bench_serve.start_server(None, 2, store=store)
+    try:
+        named = asyncio.run(bench_serve.level("127.0.0.1", port, bench_serve.mix_paths(), clients, requests, seconds, 60, proc.pid))
+        uncached = asyncio.run(bench_serve.level("127.0.0.1", port, bench_serve.uncached_paths(requests), clients, requests, seconds, 60, proc.pid))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    keep = ("clients", "requests", "seconds", "rps", "p50", "p99", "errors", "dropped", "statuses", "rss")
+    return {"named": {k: named[k] for k in keep}, "uncached": {k: uncached[k] for k in keep}}
+
+
 def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
     inputs, out, store = work / f"in-{n}", work / f"out-{n}", work / f"store-{n}"
-    for p in (inputs, out, store):
+    marker = inputs / ".made-by"
+    # Generated inputs are kept in a --workdir and used again when made the same way
+    # (127k take minutes to generate); outputs and store always start empty.
+    reuse = marker.is_file() and marker.read_text(encoding="utf-8") == f"kg synth {n} --seed {seed} --per-folder 1000"
+    for p in (out, store) if reuse else (inputs, out, store):
         shutil.rmtree(p, ignore_errors=True)
-    made = generate(n, inputs, seed)
+    made = marker.read_text(encoding="utf-8") if reuse else generate(n, inputs, seed)
+    if not reuse:
+        marker.write_text(made, encoding="utf-8")
     if (inputs / "docs").is_dir():  # kg synth: the publications in docs/, their truth in gold/
         inputs = inputs / "docs"
     seconds, report = kg_build(inputs, out, store, jobs)
@@ -183,13 +215,18 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
            "peak_worker_mb": report.get("peak_worker_memory_mb")}
     row["load_rate"] = triples / stages["load"] if stages.get("load") else None
     row["queries"] = query_medians(store)
+    row["serve"] = serve_load(store)
     t = time.perf_counter()
     kg_build(inputs, out, store, jobs)
     row["unchanged"] = time.perf_counter() - t
     files = sorted(p for p in inputs.rglob("*") if p.is_file() and p.suffix in (".txt", ".md", ".html"))
     victim = files[len(files) // 2]
-    victim.write_text(victim.read_text(encoding="utf-8").replace("?", "? ", 1), encoding="utf-8")
-    seconds_one, report_one = kg_build(inputs, out, store, jobs)
+    original = victim.read_text(encoding="utf-8")
+    victim.write_text(original.replace("?", "? ", 1), encoding="utf-8")
+    try:
+        seconds_one, report_one = kg_build(inputs, out, store, jobs)
+    finally:
+        victim.write_text(original, encoding="utf-8")  # the inputs stay as generated, for the next run
     row["one_changed"] = {"seconds": seconds_one, "stages": report_one.get("stages", {})}
     if plain:
         row["plain"] = plain_path(inputs, work / f"plain-{n}")
@@ -243,6 +280,10 @@ def render(rows: list[dict], info: dict, jobs: int) -> str:
             p = row["plain"]
             lines.append(f"- plain path: {p['total']:.1f} s (parse {p['parse']:.1f}, graph {p['graph']:.1f}, "
                          f"pySHACL {p['shacl']:.1f}, Turtle {p['turtle']:.1f}); the build is {row['ratio']:.1f}× faster")
+        for workload, r in row.get("serve", {}).items():
+            lines.append(f"- `kg serve --store`, {r['clients']} concurrent clients, {workload} named queries: "
+                         f"{r['requests']} requests in {r['seconds']:.1f} s ({r['rps']:.1f}/s), p50 {r['p50']:.3f} s, "
+                         f"p99 {r['p99']:.3f} s, {r['errors']} errors, {r['dropped']} dropped, server RSS {r['rss']:.0f} MB")
         lines += ["", "| named query | median ms |", "|---|---|"]
         lines += [f"| {name} | {t * 1000:.1f} |" for name, t in row["queries"].items()]
         lines.append("")

@@ -175,8 +175,10 @@ async def level(host: str, port: int, paths: list[str], clients: int, requests: 
             "statuses": out.get("statuses", {}), "drop_kinds": out.get("drop_kinds", {}), "rss": peak[0]}
 
 
-def start_server(graph: Path, workers: int) -> tuple[subprocess.Popen, int]:
-    cmd = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())", "serve", "--graph", str(graph),
+def start_server(graph: Path | None, workers: int, store: Path | None = None) -> tuple[subprocess.Popen, int]:
+    """``kg serve`` on a dump (``graph``) or an Oxigraph store directory."""
+    source = ["--store", str(store)] if store is not None else ["--graph", str(graph)]
+    cmd = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())", "serve", *source,
            "--port", "0", "--workers", str(workers), "--timeout", "30"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
     deadline = time.monotonic() + 300
@@ -206,6 +208,7 @@ def build_corpus(tmp: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--graph", type=Path, help="serve this dump (default: build the corpus)")
+    parser.add_argument("--store", type=Path, help="serve this Oxigraph store (kg build --store DIR)")
     parser.add_argument("--url", help="bench a server already running at this http://127.0.0.1:PORT/ URL")
     parser.add_argument("--server-pid", type=int, help="with --url: the server's pid, for its memory")
     parser.add_argument("--clients", type=int, nargs="+", default=[50, 200])
@@ -225,6 +228,9 @@ def main() -> int:
             if url.hostname not in ("127.0.0.1", "localhost", "::1"):
                 raise SystemExit("this load test runs against 127.0.0.1 only")
             host, port, pid = "127.0.0.1", url.port or 80, args.server_pid
+        elif args.store:
+            proc, port = start_server(None, args.workers, store=args.store)
+            host, pid = "127.0.0.1", proc.pid
         else:
             graph = args.graph or build_corpus(Path(tmp))
             proc, port = start_server(graph, args.workers)
