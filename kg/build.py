@@ -31,6 +31,7 @@ import itertools
 import json
 import os
 import pickle
+import re
 import resource
 import shutil
 import signal
@@ -903,9 +904,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         # publication's lines about others. Only lines naming one are rewritten.
         local = {s: renames[s] for s in e.foreign_subjects if s in renames}
         if local:
-            keys = tuple(local)
-            own = [_rename_line(ln, local) if any(k in ln for k in keys) else ln for ln in own]
-            other = [_rename_line(ln, local) if any(k in ln for k in keys) else ln for ln in other]
+            # One regex scan a line (C speed) rather than a Python test per renamed node.
+            names = re.compile("|".join(map(re.escape, local)))
+            own = [_rename_line(ln, local) if names.search(ln) else ln for ln in own]
+            other = [_rename_line(ln, local) if names.search(ln) else ln for ln in other]
         return own, other
 
     # ---- split into named graphs: what several publications state is shared

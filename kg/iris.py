@@ -8,6 +8,7 @@ each publication is a namespace of its own (shared/docs/performance.md).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,11 +25,15 @@ KOOP_IDENTIFIER = re.compile(
 DEFAULT_BASE = "https://w3id.org/kamervragen/id/"
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the same names and offices are slugged for thousands of publications
 def slug(text: str) -> str:
     """ASCII, lower case, words joined by hyphens: "Van der Wal-Zeggelink" -> "van-der-wal-zeggelink"."""
     s = unicodedata.normalize("NFKD", text)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = re.sub(r"[^a-z0-9]+", "-", s)
+    s = _NOT_SLUG.sub("-", s)
     return s.strip("-") or "x"
 
 
