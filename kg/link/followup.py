@@ -131,33 +131,44 @@ def best_pairs(
     """One-to-one matches between ``left`` and ``right`` by askers, date and
     subject: the best pairs first; a pair with a rival within
     AMBIGUITY_MARGIN is not linked but reported."""
-    by_day: dict[dt.date, list[Publication]] = defaultdict(list)
+    # Candidates share a day in the window and an asker (MIN_ASKERS_OVERLAP > 0
+    # needs one): the work grows with the archive, not with its square.
+    by_day_asker: dict[tuple[dt.date, str], list[Publication]] = defaultdict(list)
     for pub in right:
         if pub.ingezonden:
-            by_day[pub.ingezonden].append(pub)
+            for asker in _askers(pub):
+                by_day_asker[(pub.ingezonden, asker)].append(pub)
     scored: list[tuple[float, str, str, Publication, Publication]] = []
     for a in left:
         if not a.ingezonden:
             continue
-        for delta in range(-MAX_DATE_GAP_DAYS, MAX_DATE_GAP_DAYS + 1):
-            for b in by_day.get(a.ingezonden + dt.timedelta(days=delta), ()):
-                if b.identifier == a.identifier:
-                    continue
-                score = match_score(a, b)
-                if score is not None:
-                    scored.append((score, a.identifier, b.identifier, a, b))
+        seen: set[str] = {a.identifier}
+        for asker in sorted(_askers(a)):
+            for delta in range(-MAX_DATE_GAP_DAYS, MAX_DATE_GAP_DAYS + 1):
+                for b in by_day_asker.get((a.ingezonden + dt.timedelta(days=delta), asker), ()):
+                    if b.identifier in seen:
+                        continue
+                    seen.add(b.identifier)
+                    score = match_score(a, b)
+                    if score is not None:
+                        scored.append((score, a.identifier, b.identifier, a, b))
     scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    # The pairs of each left and right publication, for the rivals of a pair.
+    touching: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, x in enumerate(scored):
+        touching[(1, x[1])].append(i)
+        touching[(2, x[2])].append(i)
     taken: set[str] = set()
     pairs: list[tuple[Publication, Publication, float]] = []
     ambiguous: list[dict[str, Any]] = []
     for score, ida, idb, a, b in scored:
         if ida in taken or idb in taken:
             continue
+        near = set(touching[(1, ida)]) | set(touching[(2, idb)])
         rivals = sorted(
             (x[1], x[2])
-            for x in scored
+            for x in map(scored.__getitem__, near)
             if (x[1], x[2]) != (ida, idb)
-            and (x[1] == ida or x[2] == idb)
             and x[0] >= score - AMBIGUITY_MARGIN
             and x[1] not in taken
             and x[2] not in taken
