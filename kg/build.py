@@ -917,13 +917,16 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         foreign_subjects |= {renames.get(s, s) for s in list(foreign_subjects)}
     # Lines about a publication's parts can be stated by another only if
     # another names such a part; otherwise they are left out of the count.
+    # Only the publications whose parts another names: their parts' lines are
+    # read now (a part's IRI is its publication's part prefix and a number).
     part_kinds = tuple(p[: p.rindex("/") + 1] for p in _own_prefixes("x", iris)[1])
-    inner = any(node.startswith(part_kinds) for node in foreign_subjects)
+    named_parts = {node[: node.rindex("-") + 1] for node in foreign_subjects if node.startswith(part_kinds)}
     counts: dict[str, int] = {}
     steps = 2 * len(ordered)
     for n, e in enumerate(ordered, start=1):
         if progress and n % 1000 == 0:
             progress("link", n, steps)
+        inner = bool(named_parts) and any(p in named_parts for p in _own_prefixes(e.info.identifier, iris)[1])
         own, other = lines_of(e, inner)
         mine = set(other)
         mine.update(link_lines.get(e.info.identifier, ()))

@@ -1,12 +1,24 @@
 """The namespaces of the graph, in one place."""
 from __future__ import annotations
 
-from rdflib import Namespace
+import functools
+
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-KV = Namespace("https://w3id.org/kamervragen/def#")
-SCHEMA = Namespace("https://schema.org/")
-TK = Namespace("https://opendata.tweedekamer.nl/documentatie/")
+
+class _Namespace(Namespace):
+    """A Namespace whose terms are made once: rdflib's makes and validates a
+    new URIRef on every ``KV.x``, and the link stage asks millions of times."""
+
+    @functools.lru_cache(maxsize=None)  # noqa: B019 - the three namespaces live as long as the process
+    def term(self, name: str) -> URIRef:
+        return super().term(name)
+
+
+KV = _Namespace("https://w3id.org/kamervragen/def#")
+SCHEMA = _Namespace("https://schema.org/")
+TK = _Namespace("https://opendata.tweedekamer.nl/documentatie/")
 
 # Prefixes written into every dump, in this order (deterministic output).
 PREFIXES: dict[str, Namespace] = {

@@ -349,3 +349,19 @@ def test_corpus_year_typo_and_unknown_schemes(corpus_build):
 def test_corpus_own_shapes_pass(corpus_build):
     result, _ = corpus_build
     assert not [v for v in result.validation.violations if v.shape in OWN_SHAPES]
+
+
+def test_lookups_answer_the_same_once_the_registry_turns_into_a_set():
+    """Past SET_AFTER lookups the registry answers from a set of its
+    identifiers: every answer (present, a slip of one, not an identifier)
+    stays what the binary search in the blob gives."""
+    reg = registry.default_registry()
+    blob_only = registry.Registry(reg._blob, reg.cutoff)
+    blob_only.SET_AFTER = 10**12
+    as_set = registry.Registry(reg._blob, reg.cutoff)
+    as_set.SET_AFTER = 0
+    sample = reg.with_prefix("ah-tk-2019")[:500] + reg.with_prefix("kst-36")[:500]
+    queries = sample + [s[:-1] + ("0" if s[-1] != "0" else "1") for s in sample] + ["", "ah-tk", "kst-", "é", 42, "a\nb"]
+    assert [q in as_set for q in queries] == [q in blob_only for q in queries]
+    assert as_set._members is not None and blob_only._members is None
+    assert sum(q in as_set for q in queries) >= len(sample)
