@@ -30,6 +30,7 @@ registry.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -82,6 +83,7 @@ class Link:
 # ---------------------------------------------------------------- matching
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a subject is compared with every candidate of its window
 def fold(text: str) -> str:
     """Letters and digits only, lower case, no accents: glued words, broken
     lines and typographic quotes do not count."""
@@ -336,6 +338,22 @@ def _emit_links(out: LinkOutput, links: Iterable[Link], iris: IriMinter, by_id: 
             out.add(ln.key, (iri, RDF.type, KV.Document), (iri, KV.identificatie, Literal(ident)))
 
 
+@functools.lru_cache(maxsize=4096)  # day counts repeat; rdflib's Literal costs ~30 us to make
+def _days(days: int):  # -> Literal
+    from rdflib import Literal
+
+    from kg.vocab import XSD
+
+    return Literal(days, datatype=XSD.integer)
+
+
+@functools.lru_cache(maxsize=2)
+def _boolean(value: bool):  # -> Literal
+    from rdflib import Literal
+
+    return Literal(value)
+
+
 def _emit_times(
     out: LinkOutput,
     publications: Sequence[Publication],
@@ -343,9 +361,7 @@ def _emit_times(
     delayed: dict[str, set[str]],
     iris: IriMinter,
 ) -> list[dict[str, Any]]:
-    from rdflib import Literal
-
-    from kg.vocab import KV, XSD
+    from kg.vocab import KV
 
     by_id = {p.identifier: p for p in publications}
     questions_of: dict[str, str] = {a: q for q, a in sorted(answer_of.items())}
@@ -375,12 +391,12 @@ def _emit_times(
             late = days > term
             out.add(
                 pid,
-                (doc, KV.antwoordtermijnDagen, Literal(days, datatype=XSD.integer)),
-                (doc, KV.termijnOverschreden, Literal(late)),
+                (doc, KV.antwoordtermijnDagen, _days(days)),
+                (doc, KV.termijnOverschreden, _boolean(late)),
             )
             times.append({"publication": pid, "days": days, "term": term, "late": late, "notices": notices, "submitted_from": source})
         else:
-            out.add(pid, (doc, KV.dagenTotMededeling, Literal(days, datatype=XSD.integer)))
+            out.add(pid, (doc, KV.dagenTotMededeling, _days(days)))
             times.append({"publication": pid, "notice_after_days": days})
     return times
 
