@@ -504,3 +504,43 @@ def test_synthetic_footnote_numbers_not_raised(tmp_path: Path, engine: str) -> N
         (2, "Tweede bron."),
     ]
     assert source.warnings == ()
+
+
+def test_text_and_rules_inside_a_form_xobject(tmp_path: Path) -> None:
+    # A page drawn as a form XObject (its own matrix, moved again by the page):
+    # both engines find its glyphs and its footnote rule at the same place.
+    import kg.read.pdf as reader
+
+    body = b"\n".join([
+        _line(221, 480.8, 8.5, "Vraag 1"),
+        _line(221, 471.2, 8.5, "Is dat waar?", _sup("1"), " Verder vraag ik naar de beantwoor-"),
+        _line(221, 461.6, 8.5, "ding van eerdere vragen.", _sup("2")),
+        b"0.3 w 221 140 m 278 140 l S",
+        _line(221, 128, 6.9, _sup("1", 4.5, 2.8, 6.9), " Eerste voetnoot."),
+        _line(221, 119, 6.9, _sup("2", 4.5, 2.8, 6.9), " Tweede voetnoot."),
+        *_footer(1, first=True),
+    ])
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 4 -6] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    path = tmp_path / "ah-tk-20232024-9999.pdf"
+    path.write_bytes(_make_pdf([b"q 1 0 0 1 3 2 cm /Im1 Do Q"], images=[form]))
+    data = path.read_bytes()
+    rules = [page.rules for page in reader._load_pages_pdfium(data, path, [])]
+    assert rules == [[(228.0, 285.0, 136.0)]]  # 221..278 at 140, moved by (4, -6) and (3, 2)
+    assert rules == [page.rules for page in reader._load_pages(data, path, [])]
+    a, b = PdfReader("pdfium").read(path), PdfReader("pdfplumber").read(path)
+    assert (a.text, a.footnotes, a.furniture, a.warnings) == (b.text, b.footnotes, b.furniture, b.warnings)
+    assert [f.text for f in a.footnotes] == ["Eerste voetnoot.", "Tweede voetnoot."]
+
+
+def test_pdfium_reads_text_printed_twice_for_bold_once(tmp_path: Path) -> None:
+    # "Fake bold": the same line printed again a fraction of a point to the
+    # right. PDFium's text page keeps one copy; pdfminer keeps both, which
+    # doubles every letter (the one known difference between the engines).
+    path = tmp_path / "vet.pdf"
+    path.write_bytes(_make_pdf([b"\n".join([
+        _line(221, 500, 8.5, "Vraag 1"), _line(221.3, 500, 8.5, "Vraag 1"),
+        _line(221, 490.4, 8.5, "Klopt het bericht?"),
+    ])]))
+    assert PdfReader("pdfium").read(path).text == "Vraag 1\n\nKlopt het bericht?"
+    assert PdfReader("pdfplumber").read(path).text.startswith("VVrraaaagg 11")
