@@ -219,6 +219,38 @@ def _greedy_work(job):
         kg.parse.parse = real
 
 
+def _slow_work(job):
+    import kg.parse
+
+    real = kg.parse.parse
+
+    def slow(source):  # a parser that never ends on one file, as a regex gone wrong would
+        while True:
+            time.sleep(0.01)
+
+    if "slow" in Path(job[0]).name:
+        kg.parse.parse = slow
+    try:
+        return _REAL_WORK(job)
+    finally:
+        kg.parse.parse = real
+
+
+def test_a_file_over_the_time_cap_in_a_worker_fails_with_the_reason(samples, tmp_path, monkeypatch):
+    monkeypatch.setattr(kb, "_work", _slow_work)
+    monkeypatch.setattr(kb, "FILE_TIME_CAP", 1.0)  # sent with each job
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("ah-tk-20182019-3878.txt", "kv-tk-2024Z18659.txt"):
+        shutil.copy(samples / name, inputs)
+    shutil.copy(samples / "ah-tk-20142015-698.txt", inputs / "slow.txt")
+    result = build([inputs], None, jobs=2, validate=False)
+    by_name = {f.path.name: f for f in result.files}
+    assert by_name["slow.txt"].status == FileStatus.FAILED
+    assert "gave up after 1 s" in by_name["slow.txt"].reasons[0]
+    assert sum(f.status in (FileStatus.BUILT, FileStatus.WARNINGS) for f in result.files) == 2
+
+
 def test_a_worker_that_dies_fails_its_file_only(samples, tmp_path, monkeypatch):
     inputs = tmp_path / "in"
     inputs.mkdir()
