@@ -8,6 +8,11 @@ trivial job) and, in another process, a build without validation.
 
     python benchmarks/bench_workers.py [INPUT ...] [--repeat N] [--jobs N]
 
+"read CPU s" is the build report's CPU for the read stage: under fork the
+workers' whole lives (their imports too, as RUSAGE_CHILDREN counts them),
+under the fork server the CPU of their jobs (the fork server's one-off
+preloading of the worker modules, about a second, is not in it).
+
 INPUT: what the read stage reads (default: the shipped samples); for the
 figures in benchmarks/results.md, /tmp/bench/in-1000 (`kg synth 1000 --seed 7
 --per-folder 1000 --out /tmp/bench/in-1000`).
