@@ -56,9 +56,11 @@ from kg.read import SUPPORTED_SUFFIXES
 
 # Per-file caps in the workers (issue 10 #11): what one small hostile input may cost.
 # The memory cap is set by `kg build` (kg.commands.build, KG_FILE_MEMORY_MB,
-# default 2048): a worker forked from a long-lived caller of build() (a test
-# session, a notebook) inherits that process's state, and a cap sized for a
-# fresh process killed sound workers there; a library caller sets it here.
+# default 2048); a library caller sets it here (it counts on top of what a
+# fresh worker holds: workers come from a fork server, never as copies of the
+# caller). A program that calls build() with jobs > 1 guards its entry point
+# with `if __name__ == "__main__":`, as multiprocessing requires of any
+# program whose workers are not forks of it.
 FILE_MEMORY_CAP = 0
 FILE_TIME_CAP = float(os.environ.get("KG_FILE_SECONDS", "120"))
 RUN_LINES = 500_000  # lines per sorted run of the spool (memory vs number of runs)
@@ -368,33 +370,24 @@ def _work(job: tuple[str, str, float]) -> bytes:
 
 # ----------------------------------------------------------------- worker processes
 
+# What every worker imports to read, parse and map: loaded once in the fork
+# server, so that each worker starts with them instead of importing its own.
+_WORKER_MODULES = (
+    "kg.build", "kg.parse", "kg.mapping", "kg.link.record",
+    "kg.read", "kg.read.text", "kg.read.pdf", "kg.read.html", "kg.read.docx",
+)
 
-def _worker_init(parent: int, memory_cap: int) -> None:
+
+def _worker_init(build_pid: int, memory_cap: int) -> None:
     """Run in each worker: die with the build (issue 10 #10), and cap memory."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: the kernel kills us with the parent
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent died before the line above ran
-        os._exit(1)
-
-    def watchdog() -> None:  # where PR_SET_PDEATHSIG is missing (not Linux)
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watchdog, name="kg-parent-watchdog", daemon=True).start()
+    global FILE_MEMORY_CAP
+    FILE_MEMORY_CAP = memory_cap  # the worker is no fork of the build: the cap's size comes with it, for the report
+    _exit_with(build_pid)
     if memory_cap:
         try:
-            # On top of the data the worker holds already (a forked worker
-            # starts with its parent's). RLIMIT_DATA, not RLIMIT_AS: address
-            # space reserved but never used (other threads' malloc arenas and
-            # stacks, a store's mappings, inherited from a long-lived parent)
+            # On top of the data the worker holds already (its modules).
+            # RLIMIT_DATA, not RLIMIT_AS: address space reserved but never
+            # used (malloc arenas, thread stacks, shared libraries' mappings)
             # must not count against what one file may use.
             cap = _data_size() + memory_cap
             soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
@@ -403,7 +396,49 @@ def _worker_init(parent: int, memory_cap: int) -> None:
             resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
         except (ValueError, OSError):
             pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to handle
+
+
+def _exit_with(build_pid: int) -> None:
+    """End this worker when the build process ends, however it ends.
+
+    The worker's parent is the fork server, not the build, and the fork
+    server outlives the build as long as a worker does (each holds its
+    "alive" pipe): so the worker watches the build itself, through a pidfd
+    (readable once the process has ended, even as an unreaped zombie, and
+    never confused with a later process given the same pid)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            # PR_SET_PDEATHSIG: killed with the fork server too (or with the build, under fork)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    try:
+        fd = os.pidfd_open(build_pid)
+    except ProcessLookupError:  # the build ended before this worker started
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd (not Linux, a kernel before 5.3): poll the pid
+        fd = None
+
+    def watch() -> None:
+        if fd is not None:
+            import select
+
+            select.select([fd], [], [])
+            os._exit(1)
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(build_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # the pid is someone else's now: the build is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="kg-build-watch", daemon=True).start()
 
 
 def _data_size() -> int:
@@ -418,14 +453,52 @@ def _data_size() -> int:
     return 0
 
 
-def _pool(processes: int, memory_cap: int):  # -> ProcessPoolExecutor
+# CPU seconds and peak memory (ru_maxrss) of the read workers, which are the
+# fork server's children, not the build's: RUSAGE_CHILDREN never sees them, so
+# each job sends its own figures back. Running totals over the process's life,
+# as getrusage keeps them (the stages take differences).
+_WORKER_USAGE = {"cpu": 0.0, "maxrss": 0}
+
+
+def _measured(work: Callable[[Any], bytes], job: Any) -> tuple[bytes, float, int]:
+    """Run in a worker: ``work(job)`` with the CPU seconds it took and the worker's peak memory."""
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    out = work(job)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return out, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, after.ru_maxrss
+
+
+def _counted(measured: tuple[bytes, float, int]) -> bytes:
+    out, cpu, maxrss = measured
+    _WORKER_USAGE["cpu"] += cpu
+    _WORKER_USAGE["maxrss"] = max(_WORKER_USAGE["maxrss"], maxrss)
+    return out
+
+
+def _pool_context():  # -> multiprocessing context
+    """Workers are never forked from the build process itself: a fork of a
+    process with other threads alive (a test session, a notebook, a server)
+    copies locks those threads held, and such workers died at random in the
+    garbage collector reading PDFs. A fork server is a fresh single-threaded
+    process that forks each worker with the worker modules already loaded;
+    spawn where there is no fork server."""
     import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # Takes effect when the process's fork server starts (its first pool);
+    # a fork server already running keeps what it has, and a worker imports
+    # the rest on first use.
+    context.set_forkserver_preload(list(_WORKER_MODULES))
+    return context
+
+
+def _pool(processes: int, memory_cap: int):  # -> ProcessPoolExecutor
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork where there is fork: workers start at once, with the modules already loaded.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") and "fork" in methods else None
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_worker_init, initargs=(os.getpid(), memory_cap))
+    return ProcessPoolExecutor(max_workers=processes, mp_context=_pool_context(), initializer=_worker_init,
+                               initargs=(os.getpid(), memory_cap))
 
 
 def _run_jobs(jobs: list[tuple[str, str, float]], processes: int, on_done: Callable[[int, FileOutcome], None]) -> None:
@@ -449,12 +522,12 @@ def _run_jobs(jobs: list[tuple[str, str, float]], processes: int, on_done: Calla
             while pending or running:
                 while pending and len(running) < processes * 4:
                     i = pending.pop()
-                    running[pool.submit(_work, jobs[i])] = i
+                    running[pool.submit(_measured, _work, jobs[i])] = i
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for fut in done:
                     i = running.pop(fut)
                     try:
-                        outcome = pickle.loads(fut.result())
+                        outcome = pickle.loads(_counted(fut.result()))
                     except BrokenProcessPool:
                         suspects.append(i)
                         continue
@@ -476,7 +549,7 @@ def _run_single(job: tuple[str, str, float], i: int, on_done: Callable[[int, Fil
 
     with _pool(1, FILE_MEMORY_CAP) as pool:
         try:
-            outcome = pickle.loads(pool.submit(_work, job).result())
+            outcome = pickle.loads(_counted(pool.submit(_measured, _work, job).result()))
         except BrokenProcessPool:
             reason = "the worker reading it died (out of memory or a crash in a library)"
             outcome = FileOutcome(FileResult(Path(job[0]), FileStatus.FAILED, reasons=[reason]), None, [], cacheable=False)
@@ -618,9 +691,10 @@ def _fingerprint(files: list[Path], other: list[FileResult], config: str, option
 
 
 def _now() -> tuple[float, float]:
-    """Wall clock and CPU seconds (this process and its finished workers)."""
+    """Wall clock and CPU seconds (this process, its finished children and the read workers' jobs)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.perf_counter(), own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime + _WORKER_USAGE["cpu"]
+    return time.perf_counter(), cpu
 
 
 def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
@@ -632,9 +706,12 @@ def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
 
 def _peak_memory_mb(who: int = resource.RUSAGE_SELF) -> float:
     """Peak resident memory in MB: of the build process, or (RUSAGE_CHILDREN)
-    of its largest finished worker."""
+    of its largest worker (a finished child, or a read worker by its jobs)."""
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
-    return round(resource.getrusage(who).ru_maxrss * scale, 1)
+    peak = resource.getrusage(who).ru_maxrss
+    if who == resource.RUSAGE_CHILDREN:
+        peak = max(peak, _WORKER_USAGE["maxrss"])
+    return round(peak * scale, 1)
 
 
 def build(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
+import kg.build as kb
 import kg.read
 from kg.build import FileStatus, build
 from kg.iris import IriMinter
@@ -41,9 +42,20 @@ def read_test_records(path: Path):
         )
 
 
+_REAL_WORK = kb._work
+
+
+def _work_with_test_reader(job):
+    """The build's job function with the test reader registered: the
+    workers come from a fork server and do not see this process's registry."""
+    kg.read._STRUCTURED[SUFFIX] = (__name__, "read_test_records")
+    return _REAL_WORK(job)
+
+
 @pytest.fixture
 def registered(monkeypatch):
     monkeypatch.setitem(kg.read._STRUCTURED, SUFFIX, (__name__, "read_test_records"))
+    monkeypatch.setattr(kb, "_work", _work_with_test_reader)
 
 
 def _write(path: Path, rows: list[dict]) -> None:

@@ -1,9 +1,9 @@
 """The same publication in the forms people have it gives the same facts.
 
-Each real PDF of the corpus is read three ways: by the PDF reader, and as the
-plain text common extractors make of it (pdfminer, pypdf, poppler's
-pdftotext with and without -layout), page headers,
-footnotes and the masthead logo inline. Each text extracted from a PDF is
+Each real PDF of the corpus is read three ways: by the PDF reader (with each
+of its engines, PDFium and pdfplumber), and as the plain text common
+extractors make of it (pdfminer, pypdf, poppler's pdftotext with and without
+-layout), page headers, footnotes and the masthead logo inline. Each text extracted from a PDF is
 also flattened to one line. The facts the scorer reads must not change."""
 from __future__ import annotations
 
@@ -65,6 +65,22 @@ def test_text_extracted_from_the_pdf_gives_the_same_facts(corpus, extractor):
         diff = {k: (want[k], got[k]) for k in want if want[k] != got[k]}
         if diff:
             differences[pdf.name] = diff
+    assert differences == {}
+
+
+def test_both_pdf_engines_give_the_same_facts(corpus):
+    # The PDF reader's engines (PDFium, the default, and pdfplumber) on every real PDF.
+    from kg.read.pdf import ENGINES, PdfReader
+
+    differences = {}
+    for pdf in _pdfs(corpus):
+        got = {engine: facts(parse(PdfReader(engine).read(pdf))) for engine in ENGINES}
+        want = got[ENGINES[0]]
+        for engine, other in got.items():
+            diff = {k: (want[k], other[k]) for k in want if want[k] != other[k]}
+            if diff:
+                differences[(pdf.name, engine)] = diff
+    assert len(_pdfs(corpus)) >= 21
     assert differences == {}
 
 

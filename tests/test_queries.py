@@ -571,10 +571,9 @@ KV = "https://w3id.org/kamervragen/def#"
 def built(corpus: Path, tmp_path_factory) -> ox.Store:
     """The corpus build (docs and unlabelled), its N-Triples in an Oxigraph store."""
     out = tmp_path_factory.mktemp("corpus-build")
-    # In-process (jobs=1): worker processes forked from the long test session,
-    # which has threads of earlier tests alive, have died at random reading
-    # PDFs (a fork of a threaded process); `kg build` itself starts fresh.
-    result = build([corpus / "docs", corpus / "unlabelled"], out, validate=False, jobs=1)
+    # Two workers: they come from a fork server, not as forks of this long,
+    # threaded test session (forks of it died at random reading PDFs).
+    result = build([corpus / "docs", corpus / "unlabelled"], out, validate=False, jobs=2)
     failed = [(f.path.name, f.reasons) for f in result.files if f.status.value == "failed"]
     assert not failed, failed  # every corpus file builds; the answers below count on all of them
     store = ox.Store()

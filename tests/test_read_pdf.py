@@ -18,7 +18,7 @@ import pytest
 from kg.errors import ReadError
 from kg.model import SourceText
 from kg.read import read as read_any
-from kg.read.pdf import PdfReader
+from kg.read.pdf import ENGINES, PdfReader
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DOCS = CORPUS / "docs"
@@ -270,6 +270,55 @@ def test_truncated_name_and_copy(tmp_path: Path) -> None:
     assert PdfReader().read(copy).truncated
 
 
+@needs_corpus
+def test_engines_give_the_same_source_on_every_corpus_pdf() -> None:
+    # PDFium (the default, faster) is taken only because it gives pdfminer's
+    # glyph geometry: the same text, paragraph ends, markers, footnotes,
+    # furniture and warnings on every real PDF.
+    pdfs = sorted(DOCS.glob("*.pdf")) + sorted(UNLABELLED.glob("*.pdf"))
+    assert len(pdfs) >= 21
+    differences = {}
+    for pdf in pdfs:
+        a, b = PdfReader("pdfium").read(pdf), PdfReader("pdfplumber").read(pdf)
+        diff = [f for f in ("text", "footnotes", "furniture", "warnings", "sha256") if getattr(a, f) != getattr(b, f)]
+        if diff:
+            differences[pdf.name] = diff
+    assert differences == {}
+
+
+def test_a_rotated_page_is_read_by_pdfplumber(tmp_path: Path, monkeypatch) -> None:
+    # PDFium reports glyphs in the unrotated page space, pdfminer in the
+    # rotated one: such a file is left to the pdfplumber engine.
+    import kg.read.pdf as reader
+
+    body = b"\n".join([_line(221, 500, 8.5, "Vraag 1"), _line(221, 490.4, 8.5, "Klopt het bericht?")])
+    path = tmp_path / "gedraaid.pdf"
+    path.write_bytes(_make_pdf([body]).replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 595 842] /Rotate 90"))
+    calls = []
+    real = reader._load_pages
+    monkeypatch.setattr(reader, "_load_pages", lambda *args: calls.append(args[1]) or real(*args))
+    outcomes = []
+    for engine in ("pdfium", "pdfplumber"):
+        try:
+            got = PdfReader(engine).read(path)
+            outcomes.append((got.text, got.warnings))
+        except ReadError as exc:  # pdfminer turns the glyphs with the page: they count as rotated text
+            outcomes.append(str(exc))
+    assert calls == [path, path]
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_mediabox_away_from_the_origin_gives_the_same_source(tmp_path: Path) -> None:
+    # pdfminer measures from the media box's corner, PDFium from the page
+    # space's origin: the PDFium engine moves its glyphs and rules to match.
+    source = _synthetic().replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [-40 -30 555 812]")
+    path = tmp_path / "ah-tk-20232024-9999.pdf"
+    path.write_bytes(source)
+    a, b = PdfReader("pdfium").read(path), PdfReader("pdfplumber").read(path)
+    assert (a.text, a.footnotes, a.furniture, a.warnings) == (b.text, b.footnotes, b.furniture, b.warnings)
+    assert len(a.footnotes) == 4
+
+
 # ----------------------------------------------------- synthetic layouts
 
 
@@ -368,10 +417,16 @@ def _synthetic() -> bytes:
     return _make_pdf([b"\n".join(page1), b"\n".join(page2)])
 
 
-def test_synthetic_layout(tmp_path: Path) -> None:
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    """Each way of finding the glyphs: the layout rules must hold for both."""
+    return request.param
+
+
+def test_synthetic_layout(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "ah-tk-20232024-9999.pdf"
     path.write_bytes(_synthetic())
-    source = PdfReader().read(path)
+    source = PdfReader(engine).read(path)
     # an empty line after each line that ends a paragraph of body text (a
     # short line, here also across the page break); a full line continues
     assert "Vraag 1\n\nIs dat waar?[^1] Verder vraag ik naar de beantwoor-\nding van eerdere vragen.[^2][^3]\n\n" in source.text
@@ -401,7 +456,7 @@ def test_synthetic_layout(tmp_path: Path) -> None:
     assert source.warnings == ()
 
 
-def test_synthetic_marker_without_footnote_warns(tmp_path: Path) -> None:
+def test_synthetic_marker_without_footnote_warns(tmp_path: Path, engine: str) -> None:
     path = tmp_path / "los.pdf"
     path.write_bytes(_make_pdf([b"\n".join([
         _line(221, 500, 8.5, "Vraag 1"),
@@ -409,26 +464,26 @@ def test_synthetic_marker_without_footnote_warns(tmp_path: Path) -> None:
         _line(221, 480.8, 8.5, "Antwoord 1"),
         _line(221, 471.2, 8.5, "Ja."),
     ])]))
-    source = PdfReader().read(path)
+    source = PdfReader(engine).read(path)
     # the longest line sets the right margin, so nothing fits after it
     assert source.text == "Vraag 1\n\nKlopt het bericht?[^1]\nAntwoord 1\n\nJa."
     assert source.footnotes == ()
     assert source.warnings == ("marker 1 in the text has no footnote",)
 
 
-def test_synthetic_grouped_markers(tmp_path: Path) -> None:
+def test_synthetic_grouped_markers(tmp_path: Path, engine: str) -> None:
     """Markers printed "1, 2" (full-size comma) and "3 4" become adjacent marks."""
     path = tmp_path / "groep.pdf"
     path.write_bytes(_make_pdf([b"\n".join([
         _line(221, 500, 8.5, "Twee bronnen", _sup("1"), ",", _sup("2"), " en nog twee.", _sup("3 4")),
         _line(221, 490.4, 8.5, "Een m", _sup("e", rise=3.6), " blijft tekst."),
     ])]))
-    source = PdfReader().read(path)
+    source = PdfReader(engine).read(path)
     assert source.text == "Twee bronnen[^1][^2] en nog twee.[^3][^4]\nEen me blijft tekst."
     assert len(source.warnings) == 4
 
 
-def test_synthetic_footnote_numbers_not_raised(tmp_path: Path) -> None:
+def test_synthetic_footnote_numbers_not_raised(tmp_path: Path, engine: str) -> None:
     """A layout that sets footnote numbers in the note's own size on its
     baseline: the numbers in sequence at the block's left edge still count."""
     path = tmp_path / "vlak.pdf"
@@ -441,7 +496,7 @@ def test_synthetic_footnote_numbers_not_raised(tmp_path: Path) -> None:
         _line(227, 119, 6.9, "3 van het rapport."),
         _line(221, 110, 6.9, "2 Tweede bron."),
     ])]))
-    source = PdfReader().read(path)
+    source = PdfReader(engine).read(path)
     assert source.text.split("\n")[0] == "Klopt het bericht?[^1] En dit?[^2]"
     assert len([line for line in source.text.split("\n") if line]) == 2
     assert [(f.number, f.text) for f in source.footnotes] == [
@@ -449,3 +504,43 @@ def test_synthetic_footnote_numbers_not_raised(tmp_path: Path) -> None:
         (2, "Tweede bron."),
     ]
     assert source.warnings == ()
+
+
+def test_text_and_rules_inside_a_form_xobject(tmp_path: Path) -> None:
+    # A page drawn as a form XObject (its own matrix, moved again by the page):
+    # both engines find its glyphs and its footnote rule at the same place.
+    import kg.read.pdf as reader
+
+    body = b"\n".join([
+        _line(221, 480.8, 8.5, "Vraag 1"),
+        _line(221, 471.2, 8.5, "Is dat waar?", _sup("1"), " Verder vraag ik naar de beantwoor-"),
+        _line(221, 461.6, 8.5, "ding van eerdere vragen.", _sup("2")),
+        b"0.3 w 221 140 m 278 140 l S",
+        _line(221, 128, 6.9, _sup("1", 4.5, 2.8, 6.9), " Eerste voetnoot."),
+        _line(221, 119, 6.9, _sup("2", 4.5, 2.8, 6.9), " Tweede voetnoot."),
+        *_footer(1, first=True),
+    ])
+    form = (b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Matrix [1 0 0 1 4 -6] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Length %d >>\nstream\n" % len(body) + body + b"\nendstream")
+    path = tmp_path / "ah-tk-20232024-9999.pdf"
+    path.write_bytes(_make_pdf([b"q 1 0 0 1 3 2 cm /Im1 Do Q"], images=[form]))
+    data = path.read_bytes()
+    rules = [page.rules for page in reader._load_pages_pdfium(data, path, [])]
+    assert rules == [[(228.0, 285.0, 136.0)]]  # 221..278 at 140, moved by (4, -6) and (3, 2)
+    assert rules == [page.rules for page in reader._load_pages(data, path, [])]
+    a, b = PdfReader("pdfium").read(path), PdfReader("pdfplumber").read(path)
+    assert (a.text, a.footnotes, a.furniture, a.warnings) == (b.text, b.footnotes, b.furniture, b.warnings)
+    assert [f.text for f in a.footnotes] == ["Eerste voetnoot.", "Tweede voetnoot."]
+
+
+def test_pdfium_reads_text_printed_twice_for_bold_once(tmp_path: Path) -> None:
+    # "Fake bold": the same line printed again a fraction of a point to the
+    # right. PDFium's text page keeps one copy; pdfminer keeps both, which
+    # doubles every letter (the one known difference between the engines).
+    path = tmp_path / "vet.pdf"
+    path.write_bytes(_make_pdf([b"\n".join([
+        _line(221, 500, 8.5, "Vraag 1"), _line(221.3, 500, 8.5, "Vraag 1"),
+        _line(221, 490.4, 8.5, "Klopt het bericht?"),
+    ])]))
+    assert PdfReader("pdfium").read(path).text == "Vraag 1\n\nKlopt het bericht?"
+    assert PdfReader("pdfplumber").read(path).text.startswith("VVrraaaagg 11")

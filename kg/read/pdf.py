@@ -2,9 +2,11 @@
 
 Plain text extraction loses exactly what the parser needs: which small digits
 are footnote markers, where the footnotes stand, and which lines are page
-furniture. This reader works on the characters pdfplumber (pdfminer) finds,
-with their size and position, and relies only on layout phenomena, not on a
-particular file:
+furniture. This reader works on the characters of the page, with their size
+and position, and relies only on layout phenomena, not on a particular file.
+Two engines find the characters with the same geometry: PDFium (pypdfium2;
+the default, about three times faster) and pdfplumber (pdfminer), which reads
+what PDFium cannot open or would measure differently (a rotated page).
 
 * lines are rebuilt from the characters' baselines, one printed line per line;
 * a character much smaller than its line and raised above it is superscript:
@@ -29,10 +31,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from statistics import median
-from typing import Any, Iterator
-
-import pdfplumber
-from pdfminer.layout import LTChar, LTContainer, LTCurve, LTImage
+from typing import Any, Callable, Iterator
 
 from kg.errors import ReadError
 from kg.model import FOOTNOTE_MARK, RawFootnote, SourceText
@@ -84,7 +83,7 @@ _CID = re.compile(r"\(cid:(\d+)\)")
 _MARKER_RUN = re.compile(r"\d+(?:\s*[,;]?\s*\d+)*")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Glyph:
     text: str
     x0: float
@@ -129,7 +128,8 @@ class _Block:
 
     @property
     def base(self) -> float:
-        return median(g.base for g in self.glyphs if abs(g.size - self.size) < 0.2 or g.text.isspace())
+        size = self.size
+        return median(g.base for g in self.glyphs if abs(g.size - size) < 0.2 or g.text.isspace())
 
 
 @dataclass
@@ -181,8 +181,20 @@ class _Page:
     has_images: bool
 
 
+# The engines that find the glyphs: "pdfium" (pypdfium2, PDFium's text page)
+# and "pdfplumber" (pdfminer's layout). Both give the same glyph geometry, the
+# rest of the reader is one; PDFium is the faster (benchmarks/bench_pdf.py).
+ENGINES = ("pdfium", "pdfplumber")
+DEFAULT_ENGINE = "pdfium"
+
+
 class PdfReader:
     name = "pdf"
+
+    def __init__(self, engine: str = DEFAULT_ENGINE) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"unknown PDF engine {engine!r}; one of {', '.join(ENGINES)}")
+        self.engine = engine
 
     def read(self, path: Path) -> SourceText:
         data = read_bytes(path)
@@ -191,7 +203,7 @@ class PdfReader:
         if b"%PDF-" not in data[:1024]:
             raise ReadError("not a PDF file (no %PDF header)", path)
         warnings: list[str] = []
-        pages = _load_pages(data, path, warnings)
+        pages = self._pages(data, path, warnings)
 
         glyph_count = sum(1 for p in pages for g in p.glyphs if not g.text.isspace())
         if glyph_count == 0:
@@ -242,11 +254,27 @@ class PdfReader:
         )
 
 
+    def _pages(self, data: bytes, path: Path, warnings: list[str]) -> list[_Page]:
+        if self.engine == "pdfium":
+            own: list[str] = []
+            try:
+                pages = _load_pages_pdfium(data, path, own)
+            except _NotForPdfium:
+                pass  # pdfplumber reads it, or says why it cannot be read
+            else:
+                warnings.extend(own)
+                return pages
+        return _load_pages(data, path, warnings)
+
+
 # --------------------------------------------------------------------- loading
 
 
 def _load_pages(data: bytes, path: Path, warnings: list[str]) -> list[_Page]:
     """Every page's glyphs, with pdfminer's errors turned into ReadError."""
+    import pdfplumber
+    from pdfminer.layout import LTChar, LTCurve, LTImage
+
     pages: list[_Page] = []
     fonts = _FontFallback()
     try:
@@ -283,6 +311,165 @@ def _load_pages(data: bytes, path: Path, warnings: list[str]) -> list[_Page]:
     return pages
 
 
+def _load_pages_pdfium(data: bytes, path: Path, warnings: list[str]) -> list[_Page]:
+    """Every page's glyphs through PDFium (pypdfium2), in pdfminer's geometry.
+
+    The same glyph boxes the pdfplumber engine gives: left, right and bottom
+    from PDFium's loose char box (advance width, font descent), top one font
+    size above the bottom, the size the text matrix's vertical scale times the
+    font size, the baseline the glyph's origin; characters PDFium generates
+    (spaces and line breaks of its own) are left out. Rules come from the
+    paths' points, one per subpath, as pdfminer makes them. Raises _NotForPdfium
+    where its geometry would differ (a rotated page): the caller reads such a
+    file with pdfplumber."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pages: list[_Page] = []
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise _NotForPdfium(str(exc)) from exc
+    try:
+        rect = raw.FS_RECTF()
+        matrix = raw.FS_MATRIX()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        # The per-character functions with plain addresses for arguments and
+        # result: ctypes' pointer objects cost more than the calls, and this
+        # loop runs once per character of the archive.
+        def plain(function: Any, result: Any, *args: Any) -> Any:
+            return ctypes.CFUNCTYPE(result, *args)(ctypes.cast(function, ctypes.c_void_p).value)
+
+        address, number_arg = ctypes.c_void_p, ctypes.c_int
+        get_object = plain(raw.FPDFText_GetTextObject, address, address, number_arg)
+        get_box = plain(raw.FPDFText_GetLooseCharBox, ctypes.c_int, address, number_arg, address)
+        map_error = plain(raw.FPDFText_HasUnicodeMapError, ctypes.c_int, address, number_arg)
+        rect_at = ctypes.addressof(rect)
+        unresolved = 0
+        for number in range(1, len(pdf) + 1):
+            page = pdf[number - 1]
+            if page.get_rotation() % 360:
+                raise _NotForPdfium(f"page {number} is rotated")
+            left, bottom, right, top = page.get_mediabox()
+            textpage = page.get_textpage()
+            handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+            n = raw.FPDFText_CountChars(textpage)
+            text = _pdfium_text(raw, textpage, n)
+            glyphs: list[_Glyph] = []
+            append = glyphs.append
+            objects: dict[int, tuple[float, float, bool]] = {}  # text object -> (size, baseline, upright)
+            skipped = 0
+            for i in range(n):
+                key = get_object(handle, i)
+                if not key:  # generated by PDFium, not printed
+                    continue
+                info = objects.get(key)
+                if info is None:
+                    raw.FPDFText_GetMatrix(textpage, i, matrix)
+                    raw.FPDFText_GetCharOrigin(textpage, i, ox, oy)
+                    size = raw.FPDFText_GetFontSize(textpage, i) * abs(matrix.d)
+                    upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0 and matrix.b == 0
+                    info = objects[key] = (size, oy.value - bottom, upright)
+                size, base, upright = info
+                ch = text[i]
+                if ch in _PDFIUM_HYPHEN:
+                    ch = "-"  # a hyphen at a line end, which PDFium marks instead of showing it
+                if not upright:
+                    skipped += not ch.isspace()
+                    continue
+                if map_error(handle, i) == 1:
+                    ch = "\ufffd"
+                    unresolved += 1
+                get_box(handle, i, rect_at)
+                y0 = rect.bottom - bottom
+                append(_Glyph(_LIGATURES.get(ch, ch), rect.left - left, rect.right - left, y0, y0 + size, size, base))
+            textpage.close()
+            rules, has_images = _pdfium_rules(raw, page, right - left, left, bottom)
+            if skipped:
+                warnings.append(f"page {number}: {skipped} rotated characters left out")
+            pages.append(_Page(number, (0.0, 0.0, right - left, top - bottom), glyphs, rules, has_images))
+            page.close()
+        if unresolved:
+            warnings.append(f"{unresolved} characters without a Unicode mapping replaced by U+FFFD")
+    finally:
+        pdf.close()
+    return pages
+
+
+def _pdfium_text(raw: Any, textpage: Any, n: int) -> str:
+    """The page's n characters, one str character each, in one call."""
+    import ctypes
+
+    buf = (ctypes.c_ushort * (n + 1))()
+    raw.FPDFText_GetText(textpage, 0, n, buf)
+    text = bytes(buf)[: 2 * n].decode("utf-16-le", errors="surrogatepass")
+    if len(text) == n and not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    return "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n))  # characters beyond the BMP
+
+
+def _pdfium_rules(raw: Any, page: Any, width: float, left: float, bottom: float) -> tuple[list[tuple[float, float, float]], bool]:
+    """Short horizontal rules (x0, x1, y) of the page's painted paths, and whether it shows images."""
+    import ctypes
+
+    rules: list[tuple[float, float, float]] = []
+    has_images = False
+    matrix = raw.FS_MATRIX()
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    x, y = ctypes.c_float(), ctypes.c_float()
+
+    def walk(count: int, get: Callable[[int], Any], outer: tuple[float, ...]) -> None:
+        nonlocal has_images
+        for k in range(count):
+            obj = get(k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                has_images = True
+            elif kind == raw.FPDF_PAGEOBJ_FORM:
+                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                inner = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+                walk(raw.FPDFFormObj_CountObjects(obj), lambda j, o=obj: raw.FPDFFormObj_GetObject(o, j), inner)
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                raw.FPDFPath_GetDrawMode(obj, fill, stroke)
+                if not fill.value and not stroke.value:
+                    continue  # a clipping path: pdfminer shows only painted ones
+                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+                subpaths: list[list[tuple[float, float]]] = []
+                for s in range(raw.FPDFPath_CountSegments(obj)):
+                    segment = raw.FPDFPath_GetPathSegment(obj, s)
+                    raw.FPDFPathSegment_GetPoint(segment, x, y)
+                    point = (m[0] * x.value + m[2] * y.value + m[4], m[1] * x.value + m[3] * y.value + m[5])
+                    if raw.FPDFPathSegment_GetType(segment) == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+                        subpaths.append([])
+                    subpaths[-1].append(point)
+                for points in subpaths:
+                    xs, ys = [p[0] - left for p in points], [p[1] - bottom for p in points]
+                    w, h = max(xs) - min(xs), max(ys) - min(ys)
+                    if h < 1.5 and 0.03 * width < w < 0.4 * width:
+                        rules.append((min(xs), max(xs), (min(ys) + max(ys)) / 2))
+
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    walk(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j), identity)
+    return rules, has_images
+
+
+def _compose(m: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix m followed by outer (PDF's row-vector convention)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+_PDFIUM_HYPHEN = ("\ufffe", "\x02")  # FPDFText_GetText's and FPDFText_GetUnicode's mark of a line-end hyphen
+
+
+class _NotForPdfium(Exception):
+    """A file the PDFium engine leaves to pdfplumber (why in the message)."""
+
+
 def _describe_failure(exc: BaseException) -> str:
     chain: list[BaseException] = []
     while exc is not None and exc not in chain:
@@ -295,7 +482,9 @@ def _describe_failure(exc: BaseException) -> str:
     return f"damaged PDF: {detail[:200]}"
 
 
-def _walk(container: LTContainer) -> Iterator[Any]:
+def _walk(container: Any) -> Iterator[Any]:
+    from pdfminer.layout import LTChar, LTContainer
+
     for obj in container:
         if isinstance(obj, LTContainer) and not isinstance(obj, LTChar):
             yield obj
@@ -304,7 +493,7 @@ def _walk(container: LTContainer) -> Iterator[Any]:
             yield obj
 
 
-def _glyph(ch: LTChar, page: Any, fonts: _FontFallback) -> _Glyph:
+def _glyph(ch: Any, page: Any, fonts: _FontFallback) -> _Glyph:  # ch: pdfminer's LTChar
     text = ch.get_text()
     if "(cid:" in text:
         text = _CID.sub(lambda m: fonts.resolve(page, ch.fontname, int(m.group(1))), text)
@@ -363,10 +552,14 @@ def _page_lines(page: _Page, body_size: float, furniture: list[str]) -> list[_Li
     # 1. rows: glyphs on one baseline (markers, set higher, form rows of their own)
     rows: list[list[_Glyph]] = []
     for g in sorted(glyphs, key=lambda g: -g.base):
-        if rows and rows[-1][0].base - g.base <= max(0.5, 0.12 * max(g.size, rows[-1][0].size)):
-            rows[-1].append(g)
-        else:
-            rows.append([g])
+        if rows:
+            first = rows[-1][0]
+            # max() written out: this runs once per glyph
+            tolerance = 0.12 * (first.size if first.size > g.size else g.size)
+            if first.base - g.base <= (tolerance if tolerance > 0.5 else 0.5):
+                rows[-1].append(g)
+                continue
+        rows.append([g])
     # 2. blocks: a row split where a wide gap separates columns (the footer's
     #    identifier block stands on the baseline of the running footer)
     row_blocks: list[list[_Block]] = []
@@ -375,10 +568,12 @@ def _page_lines(page: _Page, body_size: float, furniture: list[str]) -> list[_Li
         blocks = [[row[0]]]
         right = row[0].x1
         for g in row[1:]:
-            if g.x0 - right > COLUMN_GAP * max(g.size, blocks[-1][-1].size):
+            last = blocks[-1][-1].size
+            if g.x0 - right > COLUMN_GAP * (last if last > g.size else g.size):
                 blocks.append([])
             blocks[-1].append(g)
-            right = max(right, g.x1)
+            if g.x1 > right:
+                right = g.x1
         row_blocks.append([_Block(b) for b in blocks if any(not g.text.isspace() for g in b)])
     # 3. small blocks (markers, subscripts, footnote numbers) join the line they belong to
     hosts = [(b, b.size, b.base, b.x0, b.x1) for blocks in row_blocks for b in blocks]
@@ -436,7 +631,12 @@ def _page_lines(page: _Page, body_size: float, furniture: list[str]) -> list[_Li
             if pieces:
                 pieces.append(("t", " "))
             pieces.extend(_pieces(block.glyphs))
-        size = Counter(b.size for b in kept for g in b.glyphs if not g.text.isspace()).most_common(1)[0][0]
+        sizes: Counter = Counter()
+        for b in kept:  # each block's printed characters counted at its size, blocks in order
+            printed = sum(not g.text.isspace() for g in b.glyphs)
+            if printed:
+                sizes[b.size] += printed
+        size = sizes.most_common(1)[0][0]
         x1 = max(g.x1 for b in kept for g in b.glyphs if not g.text.isspace() and g.kind != "sup")
         lines.append(_Line(pieces, size, min(b.x0 for b in kept), min(b.y0 for b in kept), max(b.y1 for b in kept),
                            x1, _first_word_width(kept[0].glyphs)))
@@ -520,7 +720,7 @@ def _pieces(glyphs: list[_Glyph]) -> list[tuple[str, Any]]:
                 i = j
                 continue
             # raised letters (1e, m2 as text) stay text
-        if prev is not None and (space or g.x0 - prev.x1 > SPACE_GAP * max(g.size, prev.size)):
+        if prev is not None and (space or g.x0 - prev.x1 > SPACE_GAP * (prev.size if prev.size > g.size else g.size)):
             buf.append(" ")
         buf.append(g.text)
         prev = g
