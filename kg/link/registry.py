@@ -185,6 +185,9 @@ class Registry:
 
     SET_AFTER = 20_000
 
+    def _identifier_set(self) -> frozenset[str]:
+        return frozenset(self._blob.decode("ascii").split("\n")) - {""}
+
     def __contains__(self, identifier: object) -> bool:
         if not isinstance(identifier, str) or not identifier.isascii() or "\n" in identifier:
             return False
@@ -192,7 +195,7 @@ class Registry:
             return identifier in self._members
         self._lookups += 1
         if self._lookups > self.SET_AFTER:
-            self._members = frozenset(self._blob.decode("ascii").split("\n")) - {""}
+            self._members = self._identifier_set()
             return identifier in self._members
         key = identifier.encode("ascii")
         start = self._lower_bound(key)
@@ -321,8 +324,12 @@ class Registry:
 
     def _existing(self, variants: dict[str, CorrectionKind], cited_on: dt.date | None, citing: str | None) -> list[Candidate]:
         out = []
+        self._lookups += len(variants)
+        if self._members is None and self._lookups > self.SET_AFTER:
+            self._members = self._identifier_set()
+        present = variants.keys() & self._members if self._members is not None else {i for i in variants if i in self}
         for ident, kind in variants.items():
-            if ident in self and _plausible(ident, cited_on, citing):
+            if ident in present and _plausible(ident, cited_on, citing):
                 out.append(Candidate(ident, kind))
         return sorted(out, key=lambda c: c.identifier)
 
