@@ -362,10 +362,17 @@ def find_citations(text: str, *, default_kamer: str = "tk") -> list[CitationMatc
     """
     if default_kamer not in KAMERS:
         raise ValueError(f"default_kamer must be one of {KAMERS}, not {default_kamer!r}")
+    if not _DIGIT.search(text):
+        return []  # every citation holds a number (most running text holds none)
     links = find_web_links(text)  # in text order, not overlapping
     link_starts = [s for _, s, _ in links]
     candidates: list[_Found] = []
-    for finder in (_find_ah, _find_ah_after_year, _find_h, _find_gazettes, _find_kst, _find_bare_kst, _find_kv):
+    for finder, needs in _FINDERS:
+        # The grammar's patterns try every position of the text; a cheap
+        # pattern that every match of a series must contain (its year, its
+        # dossier number) skips the series in most texts, at no change.
+        if not needs.search(text):
+            continue
         for found in finder(text, default_kamer):
             # A zaak or dossier number inside a URL is part of the link.
             i = bisect.bisect_right(link_starts, found.start) - 1
@@ -517,11 +524,31 @@ def _find_kv(text: str, default_kamer: str) -> Iterator[_Found]:
         yield _Found(m.start(), m.end(), "kv", [(f"kv-{default_kamer}-{m.group('zaak')}{m.group('zaaknr')}", None)])
 
 
+# What every match of each series contains, found at the speed of a plain
+# search (the patterns start with a digit): a session year for the Aanhangsel
+# and the Handelingen (_YEAR), a calendar year for the gazettes
+# (_GAZETTE_YEAR), a dossier number for the Kamerstukken (_DOSSIER), a zaak
+# number's head (_KV).
+_DIGIT = re.compile(r"\d")
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}" + _HSPACE + r"*[-–—‐‑/]" + _HSPACE + r"*\d{2}")
+_HAS_DOSSIER = re.compile(_DOSSIER)
+_FINDERS = (
+    (_find_ah, _HAS_YEAR),
+    (_find_ah_after_year, _HAS_YEAR),
+    (_find_h, _HAS_YEAR),
+    (_find_gazettes, re.compile(_GAZETTE_YEAR)),
+    (_find_kst, _HAS_DOSSIER),
+    (_find_bare_kst, _HAS_DOSSIER),
+    (_find_kv, re.compile(r"(?:19|20)\d{2}Z")),
+)
+
+
 # ============================================================== web links
 # Characters of a URL as printed; quotes, guillemets, brackets of the
 # surrounding prose and footnote markers "[^3]" end it.
 _URL_CHARS = r"[^\s<>\"«»{}|\\^`\[\]]"
 _URL = re.compile(r"(?:https?://|(?<![\w/.@-])www\.)" + _URL_CHARS + r"*", re.IGNORECASE)
+_HAS_URL = re.compile(r"://|www\.", re.IGNORECASE)
 # Trailing punctuation belongs to the sentence, not the link.
 _TRAILING = ".,;:!?'’”»"
 # Where a line break falls after one of these, the URL cannot have ended
@@ -550,6 +577,8 @@ def find_web_links(text: str) -> list[tuple[str, int, int]]:
     at most one blank line may stand between. Otherwise the URL is cut at
     the break.
     """
+    if not _HAS_URL.search(text):
+        return []  # what every match of _URL holds (most text holds no link)
     links: list[tuple[str, int, int]] = []
     pos = 0
     while True:
