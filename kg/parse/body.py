@@ -104,7 +104,10 @@ def segment(lines: list[str]) -> Body:
     lines = [_without_marker_before_heading(line) for line in lines]
     body = _segment(lines)
     body.blocks = _tidy(body.blocks, body.warnings)
-    body.blocks = split_groups(body.blocks, line_width(lines))
+    # The width is read only where a grouped heading may be split (most
+    # publications have none; reading it is a fifth of the segmenting).
+    width = line_width(lines) if any(_is_group(b) for b in body.blocks) else None
+    body.blocks = split_groups(body.blocks, width)
     return body
 
 
@@ -365,8 +368,11 @@ _MARK = re.compile(r"\[\^\d+\]")
 _LETTERED_HEADING = re.compile(r"^\s*(?:Vraag|Vragen)\s+(?:nr\.?\s*)?\d{1,3}[a-z]\b")
 
 
+_WHITE = re.compile(r"\s+")
+
+
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", _MARK.sub("", text)).strip().lower()
+    return _WHITE.sub(" ", _MARK.sub("", text)).strip().lower()
 
 
 def _once(lines: list[str]) -> list[str]:
@@ -375,7 +381,7 @@ def _once(lines: list[str]) -> list[str]:
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     if len(filled) < 2 or len(filled) > 400:
         return lines
-    words = [re.sub(r"\s+", " ", lines[i]).strip() for i in filled]
+    words = [_WHITE.sub(" ", lines[i]).strip() for i in filled]
     whole = " ".join(words)
     length = -1
     for k in range(1, len(words)):
@@ -423,6 +429,7 @@ def _visible(line: str) -> str:
 # No printed page sets more characters on a line than this; longer lines
 # are paragraphs that were never wrapped (a Word export).
 PRINTED_LINE_MAX = 150
+_ENDS_IN_WORD = re.compile(r"[^\W_],?$")
 UNBOUNDED = 10**9
 
 
@@ -446,7 +453,7 @@ def line_width(lines: list[str]) -> int | None:
         b = b.strip()
         if not a.strip() or not b or len(a) > cap or _HEADING_START.match(a):
             continue
-        if re.search(r"[^\W_],?$", a):  # broken inside a sentence
+        if _ENDS_IN_WORD.search(a):  # broken inside a sentence
             forced.append(len(a) + 1 + len(b.split()[0]))
     if len(forced) < 4:
         # No line broke inside a sentence, and the lines are longer than any
@@ -491,6 +498,11 @@ def paragraphs(lines: list[str], width: int | None) -> list[list[str]]:
     return [p for p in out if p]
 
 
+def _is_group(block: Block) -> bool:
+    """A grouped question heading not split yet: what ``split_groups`` tries."""
+    return block.kind == "vraag" and len(block.numbers) >= 2 and block.kop is None
+
+
 def split_groups(blocks: list[Block], width: int | None) -> list[Block]:
     """Each grouped question heading ("Vraag 1 t/m 5") whose text holds as
     many paragraphs as the heading has numbers becomes one block per
@@ -498,7 +510,7 @@ def split_groups(blocks: list[Block], width: int | None) -> list[Block]:
     as ``kop``. Any other group keeps its shared text."""
     out: list[Block] = []
     for block in blocks:
-        if block.kind != "vraag" or len(block.numbers) < 2 or block.kop is not None:
+        if not _is_group(block):
             out.append(block)
             continue
         found = paragraphs(block.lines, width)
