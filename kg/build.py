@@ -238,17 +238,24 @@ def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[byt
     inner: list[str] = []  # about its parts: questions, answers, footnotes, citations
     other: list[str] = []
     nodes: set[str] = set()
+    subject = ""
+    kind = own
     for line in lines:
-        subject, _, rest = line.split(" ", 2)
-        if subject == doc:
-            own.append(line)
-        elif subject.startswith(parts):
-            inner.append(line)
-        else:
-            other.append(line)
-            nodes.add(subject)
-        if rest.startswith("<"):
-            obj = rest[: rest.index(" ")]
+        # Lines are sorted: a subject's lines come together, so its kind is
+        # decided once per subject, not once per line.
+        if not line.startswith(subject) or line[len(subject)] != " ":
+            subject = line[: line.index(" ")]
+            if subject == doc:
+                kind = own
+            elif subject.startswith(parts):
+                kind = inner
+            else:
+                kind = other
+                nodes.add(subject)
+        kind.append(line)
+        start = line.index(" ", len(subject) + 1) + 1  # the object's
+        if line[start] == "<":
+            obj = line[start : line.index(" ", start)]
             if obj != doc and not obj.startswith(parts):
                 nodes.add(obj)
     # Two zlib streams: the split into named graphs reads the first only

@@ -59,9 +59,8 @@ class _Vocab:
 
 @dataclass(frozen=True)
 class _Terms:
-    """How the emitter's terms are spelled, but for the IRIs that IriMinter
-    mints (URIRefs in both backends: the N-Triples one spells them when it
-    writes the line)."""
+    """How the emitter's terms are spelled (the IRIs that IriMinter mints
+    are spelled by the minter the emitter is given)."""
 
     kv: _Vocab
     rdf_type: Any
@@ -114,6 +113,23 @@ def _nt_iri(value: str) -> str:
     return f"<{value}>"
 
 
+class _NtMinter(IriMinter):
+    """IriMinter whose IRIs come spelled as N-Triples ("<...>"), for the
+    emitter's N-Triples backend: no URIRef made only to be spelled."""
+
+    _iri = staticmethod(_nt_iri)
+
+
+_NT_MINTERS: dict[str, _NtMinter] = {}
+
+
+def _nt_minter(iris: IriMinter) -> _NtMinter:
+    minter = _NT_MINTERS.get(iris.base)
+    if minter is None:
+        minter = _NT_MINTERS[iris.base] = _NtMinter(iris.base)
+    return minter
+
+
 def _nt_terms() -> _Terms:
     global _NT
     if _NT is None:
@@ -122,7 +138,7 @@ def _nt_terms() -> _Terms:
             rdf_type=_nt_iri(RDF.type), rdfs_label=_nt_iri(RDFS.label), rdfs_seeAlso=_nt_iri(RDFS.seeAlso),
             prov_wasDerivedFrom=_nt_iri(PROV.wasDerivedFrom), prov_hadPrimarySource=_nt_iri(PROV.hadPrimarySource),
             true=f'"true"^^<{XSD.boolean}>',
-            iri=lambda value: value if type(value) is URIRef else URIRef(value),
+            iri=_nt_iri,
             string=_nt_string,
             nl=lambda text: _nt_string(text) + "@nl",
             integer=lambda n: f'"{n}"{_XSD_INTEGER}',
@@ -367,12 +383,8 @@ def term_nt(term: Node) -> str:
 def publication_lines(pub: Publication, iris: IriMinter) -> list[str]:
     """One publication as sorted unique N-Triples lines (no newline): the
     build's fast path, the same triples as ``publication_triples``."""
-    # Minted IRIs come as URIRefs (subjects always); every other term is
-    # spelled already.
-    return sorted({
-        f"{_nt_iri(s)} {p} {_nt_iri(o) if type(o) is URIRef else o} ."
-        for s, p, o in _emit(pub, iris, _nt_terms())
-    })
+    # Every term comes spelled: the minter's IRIs and the backend's terms.
+    return sorted({f"{s} {p} {o} ." for s, p, o in _emit(pub, _nt_minter(iris), _nt_terms())})
 
 
 def publication_graph(pub: Publication, iris: IriMinter) -> Graph:

@@ -383,6 +383,9 @@ def _once(lines: list[str]) -> list[str]:
         return lines
     words = [_WHITE.sub(" ", lines[i]).strip() for i in filled]
     whole = " ".join(words)
+    half = len(whole) // 2
+    if len(whole) % 2 == 0 or whole[:half] != whole[half + 1 :]:
+        return lines  # the one split the loop below could find is not there
     length = -1
     for k in range(1, len(words)):
         length += len(words[k - 1]) + 1
