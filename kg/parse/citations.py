@@ -367,12 +367,18 @@ def find_citations(text: str, *, default_kamer: str = "tk") -> list[CitationMatc
     links = find_web_links(text)  # in text order, not overlapping
     link_starts = [s for _, s, _ in links]
     candidates: list[_Found] = []
-    for finder, needs in _FINDERS:
-        # The grammar's patterns try every position of the text; a cheap
-        # pattern that every match of a series must contain (its year, its
-        # dossier number) skips the series in most texts, at no change.
+    folded = None
+    for finder, needs, words in _FINDERS:
+        # The grammar's patterns try every position of the text; what every
+        # match of a series must contain (its year, its dossier number, its
+        # name) skips the series in most texts, at no change.
         if not needs.search(text):
             continue
+        if words:
+            if folded is None:
+                folded = _FOLD.sub("", text).lower()
+            if not any(w in folded for w in words):
+                continue
         for found in finder(text, default_kamer):
             # A zaak or dossier number inside a URL is part of the link.
             i = bisect.bisect_right(link_starts, found.start) - 1
@@ -532,14 +538,19 @@ def _find_kv(text: str, default_kamer: str) -> Iterator[_Found]:
 _DIGIT = re.compile(r"\d")
 _HAS_YEAR = re.compile(r"(?:19|20)\d{2}" + _HSPACE + r"*[-–—‐‑/]" + _HSPACE + r"*\d{2}")
 _HAS_DOSSIER = re.compile(_DOSSIER)
+# And the words a match must hold, as they read in the text folded like
+# ``_FOLD`` does: _words lets white space, a hyphen or a soft hyphen stand
+# between any two letters of a name and either case open it ("Aanh.",
+# "Aan-hangsel", "AvdH"; "nr." or "nummer" in a bare Kamerstuk citation).
+_FOLD = re.compile(r"[\s\-\u00ad]+")
 _FINDERS = (
-    (_find_ah, _HAS_YEAR),
-    (_find_ah_after_year, _HAS_YEAR),
-    (_find_h, _HAS_YEAR),
-    (_find_gazettes, re.compile(_GAZETTE_YEAR)),
-    (_find_kst, _HAS_DOSSIER),
-    (_find_bare_kst, _HAS_DOSSIER),
-    (_find_kv, re.compile(r"(?:19|20)\d{2}Z")),
+    (_find_ah, _HAS_YEAR, ("aanh",)),
+    (_find_ah_after_year, _HAS_YEAR, ("aanh", "avdh")),
+    (_find_h, _HAS_YEAR, ("hand",)),
+    (_find_gazettes, re.compile(_GAZETTE_YEAR), ("stb", "staatsblad", "stcrt", "staatscourant")),
+    (_find_kst, _HAS_DOSSIER, ()),
+    (_find_bare_kst, _HAS_DOSSIER, ("nr", "nummer")),
+    (_find_kv, re.compile(r"(?:19|20)\d{2}Z"), ()),
 )
 
 
