@@ -381,11 +381,12 @@ def _once(lines: list[str]) -> list[str]:
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     if len(filled) < 2 or len(filled) > 400:
         return lines
-    words = [_WHITE.sub(" ", lines[i]).strip() for i in filled]
-    whole = " ".join(words)
+    # The filled lines, white space folded, joined by one space (as ``words`` below).
+    whole = _WHITE.sub(" ", " ".join([lines[i] for i in filled])).strip()
     half = len(whole) // 2
     if len(whole) % 2 == 0 or whole[:half] != whole[half + 1 :]:
         return lines  # the one split the loop below could find is not there
+    words = [_WHITE.sub(" ", lines[i]).strip() for i in filled]
     length = -1
     for k in range(1, len(words)):
         length += len(words[k - 1]) + 1
