@@ -79,6 +79,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--profile", type=int, default=0, help="print the N most expensive functions of one pass")
     ap.add_argument("--layout", help="only this layout")
+    ap.add_argument('--dump', help='write the profile to this file')
     args = ap.parse_args()
     layouts = layouts_of(args.folder)
     files = [(args.folder / rel, lay) for rel, lay in sorted(layouts.items()) if not args.layout or lay == args.layout]
@@ -92,6 +93,8 @@ def main() -> None:
             prof.enable()
             one_pass(args.folder, files, Path(tmp))
             prof.disable()
+            if args.dump:
+                prof.dump_stats(args.dump)
             stats = pstats.Stats(prof, stream=sys.stdout)
             stats.sort_stats("tottime").print_stats(args.profile)
             stats.sort_stats("cumulative").print_stats(args.profile)
