@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 # ============================================================== the data
 # How the series are printed. Words are matched tolerantly (see ``_words``):
@@ -543,13 +543,21 @@ _HAS_DOSSIER = re.compile(_DOSSIER)
 # between any two letters of a name and either case open it ("Aanh.",
 # "Aan-hangsel", "AvdH"; "nr." or "nummer" in a bare Kamerstuk citation).
 _FOLD = re.compile(r"[\s\-\u00ad]+")
+
+
+def _first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each phrase as it reads in folded text: lower
+    case, without its optional full stop."""
+    return tuple(sorted({_FOLD.sub("", p.split()[0]).rstrip(".").lower() for p in phrases}))
+
+
 _FINDERS = (
-    (_find_ah, _HAS_YEAR, ("aanh",)),
-    (_find_ah_after_year, _HAS_YEAR, ("aanh", "avdh")),
-    (_find_h, _HAS_YEAR, ("hand",)),
-    (_find_gazettes, re.compile(_GAZETTE_YEAR), ("stb", "staatsblad", "stcrt", "staatscourant")),
-    (_find_kst, _HAS_DOSSIER, ()),
-    (_find_bare_kst, _HAS_DOSSIER, ("nr", "nummer")),
+    (_find_ah, _HAS_YEAR, _first_words(n for n, sch in SERIES if sch == "ah")),
+    (_find_ah_after_year, _HAS_YEAR, _first_words(AH_MARKS)),
+    (_find_h, _HAS_YEAR, _first_words(n for n, sch in SERIES if sch == "h")),
+    (_find_gazettes, re.compile(_GAZETTE_YEAR), _first_words(n for n, sch in SERIES if sch in _GAZETTE)),
+    (_find_kst, _HAS_DOSSIER, ()),  # its names ("TK", "EK") are too common to tell
+    (_find_bare_kst, _HAS_DOSSIER, _first_words(NR_PLURAL + NR_SINGULAR)),
     (_find_kv, re.compile(r"(?:19|20)\d{2}Z"), ()),
 )
 
