@@ -26,6 +26,9 @@ ANTWOORD_HEADING = re.compile(
 )
 _ANTWOORD_VAN = re.compile(r"^\s*Antwoord(?:en)?\s+van\b")
 CLOSING_HEADING = re.compile(r"^\s*(?P<kind>Mededeling|Toelichting)\s*:?\s*(?P<rest>.*)$")
+# The first letters of the words the headings above start with (after white
+# space): a line that starts otherwise is no heading.
+_HEADING_INITIALS = frozenset("VAMT")
 _NUMBERED_QUESTION = re.compile(r"^\s*(?P<num>\d{1,2})(?:[.)]\s*|\s*$)(?P<rest>.*)$")
 
 
@@ -148,6 +151,10 @@ def _blocks_with_headings(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     last_vraag: tuple[int, ...] = ()
     for line in lines:
+        if line.lstrip()[:1] not in _HEADING_INITIALS:
+            if blocks:  # no heading: most lines, spared the heading patterns
+                blocks[-1].lines.append(line)
+            continue
         if m := _is_vraag(line):
             nums = parse_numbers(m.group("nums"))
             blocks.append(Block("vraag", nums, line.strip()))
