@@ -24,11 +24,14 @@ KOOP_IDENTIFIER = re.compile(
 DEFAULT_BASE = "https://w3id.org/kamervragen/id/"
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """ASCII, lower case, words joined by hyphens: "Van der Wal-Zeggelink" -> "van-der-wal-zeggelink"."""
     s = unicodedata.normalize("NFKD", text)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    s = re.sub(r"[^a-z0-9]+", "-", s)
+    s = _NOT_SLUG.sub("-", s)
     return s.strip("-") or "x"
 
 

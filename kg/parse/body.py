@@ -32,16 +32,23 @@ _HEADING_INITIALS = frozenset("VAMT")
 _NUMBERED_QUESTION = re.compile(r"^\s*(?P<num>\d{1,2})(?:[.)]\s*|\s*$)(?P<rest>.*)$")
 
 
+_TOT_EN_MET = re.compile(r"tot\s+en\s+met")
+_NUMBER_LETTER = re.compile(r"(?<=\d)[a-z]\b")
+_SPACED_NUMBERS = re.compile(r"(?<=\d)\s+(?=\d)")
+_LIST_SPLIT = re.compile(r"\s*(?:,|\ben\b)\s*")
+_RANGE = re.compile(r"^(\d+)\s*(?:t/m|[-–])\s*(\d+)$")
+
+
 def parse_numbers(text: str) -> tuple[int, ...]:
     """"1 t/m 5" -> 1..5; "4, 5, 7 en 8" -> (4, 5, 7, 8); "4-7" -> 4..7."""
-    text = re.sub(r"tot\s+en\s+met", "t/m", text)
-    text = re.sub(r"(?<=\d)[a-z]\b", "", text)  # "4a" answers question 4
+    text = _TOT_EN_MET.sub("t/m", text)
+    text = _NUMBER_LETTER.sub("", text)  # "4a" answers question 4
     out: list[int] = []
-    text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text.strip())
-    for part in re.split(r"\s*(?:,|\ben\b)\s*", text):
+    text = _SPACED_NUMBERS.sub(", ", text.strip())
+    for part in _LIST_SPLIT.split(text):
         if not part:
             continue
-        m = re.match(r"^(\d+)\s*(?:t/m|[-–])\s*(\d+)$", part)
+        m = _RANGE.match(part)
         if m:
             lo, hi = int(m.group(1)), int(m.group(2))
             if lo <= hi <= lo + 50:
@@ -375,7 +382,10 @@ _MARK = re.compile(r"\[\^\d+\]")
 _LETTERED_HEADING = re.compile(r"^\s*(?:Vraag|Vragen)\s+(?:nr\.?\s*)?\d{1,3}[a-z]\b")
 
 
-_WHITE = re.compile(r"\s+")
+# White space to fold into one space: a run of two or more, or one that is
+# not a plain space. Replacing these gives what replacing every run of
+# \s+ gives, without rewriting each single space between words.
+_WHITE = re.compile(r"\s{2,}|[^\S ]")
 
 
 def _fold(text: str) -> str:

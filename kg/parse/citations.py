@@ -567,7 +567,12 @@ _FINDERS = (
 # surrounding prose and footnote markers "[^3]" end it.
 _URL_CHARS = r"[^\s<>\"«»{}|\\^`\[\]]"
 _URL = re.compile(r"(?:https?://|(?<![\w/.@-])www\.)" + _URL_CHARS + r"*", re.IGNORECASE)
-_HAS_URL = re.compile(r"://|www\.", re.IGNORECASE)
+def _may_hold_url(text: str) -> bool:
+    """What every match of _URL holds (most text holds no link): "://" or
+    "www." in any case (IGNORECASE lets only "W" stand for "w")."""
+    return "://" in text or "www." in text.lower()
+
+
 # Trailing punctuation belongs to the sentence, not the link.
 _TRAILING = ".,;:!?'’”»"
 # Where a line break falls after one of these, the URL cannot have ended
@@ -596,8 +601,8 @@ def find_web_links(text: str) -> list[tuple[str, int, int]]:
     at most one blank line may stand between. Otherwise the URL is cut at
     the break.
     """
-    if not _HAS_URL.search(text):
-        return []  # what every match of _URL holds (most text holds no link)
+    if not _may_hold_url(text):
+        return []
     links: list[tuple[str, int, int]] = []
     pos = 0
     while True:

@@ -360,7 +360,10 @@ def _mark_references(lines: list[str], numbers: set[int]) -> list[str]:
 # --------------------------------------------------------- hyphenation
 
 _HYPHEN_END = re.compile(r"(\w)-$")
-_WHITE = re.compile(r"\s+")
+# White space to fold into one space: a run of two or more, or one that is
+# not a plain space. Replacing these gives what replacing every run of
+# \s+ gives, without rewriting each single space between words.
+_WHITE = re.compile(r"\s{2,}|[^\S ]")
 # Words after a line-final hyphen that mark a suspended compound ("wet- en
 # regelgeving"): the hyphen and the space stay.
 _HEADING_LINE = re.compile(r"^(?:Vraag|Vragen|Antwoord(?:en)?|Mededeling|Toelichting)\b")
