@@ -8,6 +8,7 @@ each publication is a namespace of its own (shared/docs/performance.md).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -27,6 +28,7 @@ DEFAULT_BASE = "https://w3id.org/kamervragen/id/"
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)  # the same names and offices come back in every publication
 def slug(text: str) -> str:
     """ASCII, lower case, words joined by hyphens: "Van der Wal-Zeggelink" -> "van-der-wal-zeggelink"."""
     s = unicodedata.normalize("NFKD", text)
