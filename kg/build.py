@@ -823,8 +823,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     if progress:
         progress("read", done_count, total)
 
+    shown = 0.0  # when progress was last reported
+
     def on_done(k: int, outcome: FileOutcome) -> None:
-        nonlocal done_count
+        nonlocal done_count, shown
         i = todo[k]
         if db is not None and hashes[i] is not None and outcome.cacheable and outcome.sha256 in (None, hashes[i].split(":", 1)[0]):
             # Kept in the cache, and read back from there one publication at a
@@ -838,7 +840,12 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         outcomes[i] = outcome
         done_count += 1
         if progress:
-            progress("read", done_count, total)
+            # Ten times a second: a bar redrawn for every file costs more
+            # than the file's own share of the main process.
+            now = time.monotonic()
+            if now - shown >= 0.1 or done_count == total:
+                shown = now
+                progress("read", done_count, total)
 
     work = [(str(files[i]), base, FILE_TIME_CAP) for i in todo]
     if jobs > 1 and len(todo) > 1:
