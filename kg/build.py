@@ -241,17 +241,24 @@ def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[byt
     inner: list[str] = []  # about its parts: questions, answers, footnotes, citations
     other: list[str] = []
     nodes: set[str] = set()
+    subject = ""
+    kind = own
     for line in lines:
-        subject, _, rest = line.split(" ", 2)
-        if subject == doc:
-            own.append(line)
-        elif subject.startswith(parts):
-            inner.append(line)
-        else:
-            other.append(line)
-            nodes.add(subject)
-        if rest.startswith("<"):
-            obj = rest[: rest.index(" ")]
+        # Lines are sorted: a subject's lines come together, so its kind is
+        # decided once per subject, not once per line.
+        if not line.startswith(subject) or line[len(subject)] != " ":
+            subject = line[: line.index(" ")]
+            if subject == doc:
+                kind = own
+            elif subject.startswith(parts):
+                kind = inner
+            else:
+                kind = other
+                nodes.add(subject)
+        kind.append(line)
+        start = line.index(" ", len(subject) + 1) + 1  # the object's
+        if line[start] == "<":
+            obj = line[start : line.index(" ", start)]
             if obj != doc and not obj.startswith(parts):
                 nodes.add(obj)
     # Two zlib streams: the split into named graphs reads the first only
@@ -361,6 +368,29 @@ def process_file(path: Path, base: str = DEFAULT_BASE, time_cap: float | None = 
         publications=1,
     )
     return FileOutcome(result, pub.source_sha256, [out])
+
+
+def _warm(paths: list[Path]) -> None:
+    """Import the parser, the mapping and the readers the inputs need (and
+    compile their patterns) once, before the workers are forked: each worker
+    would otherwise do it again (a quarter of a second each)."""
+    import importlib
+
+    import kg.link  # noqa: F401 - kg.link.record_of, in the workers
+    import kg.mapping  # noqa: F401
+    import kg.parse  # noqa: F401
+    from kg.read import _REGISTRY, _structured_entry
+
+    modules = set()
+    for path in paths:
+        entry = _structured_entry(path) or _REGISTRY.get(path.suffix.lower())
+        if entry is not None:
+            modules.add(entry[0])
+    for name in sorted(modules):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a reader that cannot load is reported per file by the workers
+            pass
 
 
 def _work(job: tuple[str, str, float]) -> bytes:
@@ -871,8 +901,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     if progress:
         progress("read", done_count, total)
 
+    shown = 0.0  # when progress was last reported
+
     def on_done(k: int, outcome: FileOutcome) -> None:
-        nonlocal done_count
+        nonlocal done_count, shown
         i = todo[k]
         if db is not None and hashes[i] is not None and outcome.cacheable and outcome.sha256 in (None, hashes[i].split(":", 1)[0]):
             # Kept in the cache, and read back from there one publication at a
@@ -886,9 +918,16 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         outcomes[i] = outcome
         done_count += 1
         if progress:
-            progress("read", done_count, total)
+            # Ten times a second: a bar redrawn for every file costs more
+            # than the file's own share of the main process.
+            now = time.monotonic()
+            if now - shown >= 0.1 or done_count == total:
+                shown = now
+                progress("read", done_count, total)
 
     work = [(str(files[i]), base, FILE_TIME_CAP) for i in todo]
+    if jobs > 1 and len(todo) > 1:
+        _warm([files[i] for i in todo])
     try:
         _run_jobs(work, jobs, on_done)
     finally:

@@ -60,11 +60,15 @@ class IriMinter:
     """Mints the IRIs of one build; ``base`` is the namespace for people,
     parties, offices, questions, answers, footnotes and citations."""
 
+    # How an IRI is made from its text: a URIRef here; the build's mapping
+    # mints them straight as N-Triples text (kg.mapping._NtMinter).
+    _iri = URIRef
+
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
 
     def _local(self, kind: str, key: str) -> URIRef:
-        return URIRef(f"{self.base}{kind}/{key}")
+        return self._iri(f"{self.base}{kind}/{key}")
 
     def publication(self, identifier: str) -> URIRef:
         """A publication's IRI: under officielebekendmakingen only for an
@@ -75,7 +79,7 @@ class IriMinter:
         ``{base}document/{identifier}``: KOOP has no page for it, so an IRI
         there would name nothing (README, "Document IRIs")."""
         if KOOP_IDENTIFIER.match(identifier):
-            return URIRef(PUBLICATION_BASE + identifier)
+            return self._iri(PUBLICATION_BASE + identifier)
         return self._local("document", identifier)
 
     def vraag(self, identifier: str, nummer: int) -> URIRef:
@@ -162,7 +166,7 @@ class IriMinter:
         return self._local("graph", "_dataset")
 
     def dataset(self) -> URIRef:
-        return URIRef(f"{self.base}dataset")
+        return self._iri(f"{self.base}dataset")
 
     def distribution(self, file_name: str) -> URIRef:
         return self._local("distribution", file_name)

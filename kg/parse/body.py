@@ -26,19 +26,29 @@ ANTWOORD_HEADING = re.compile(
 )
 _ANTWOORD_VAN = re.compile(r"^\s*Antwoord(?:en)?\s+van\b")
 CLOSING_HEADING = re.compile(r"^\s*(?P<kind>Mededeling|Toelichting)\s*:?\s*(?P<rest>.*)$")
+# The first letters of the words the headings above start with (after white
+# space): a line that starts otherwise is no heading.
+_HEADING_INITIALS = frozenset("VAMT")
 _NUMBERED_QUESTION = re.compile(r"^\s*(?P<num>\d{1,2})(?:[.)]\s*|\s*$)(?P<rest>.*)$")
+
+
+_TOT_EN_MET = re.compile(r"tot\s+en\s+met")
+_NUMBER_LETTER = re.compile(r"(?<=\d)[a-z]\b")
+_SPACED_NUMBERS = re.compile(r"(?<=\d)\s+(?=\d)")
+_LIST_SPLIT = re.compile(r"\s*(?:,|\ben\b)\s*")
+_RANGE = re.compile(r"^(\d+)\s*(?:t/m|[-–])\s*(\d+)$")
 
 
 def parse_numbers(text: str) -> tuple[int, ...]:
     """"1 t/m 5" -> 1..5; "4, 5, 7 en 8" -> (4, 5, 7, 8); "4-7" -> 4..7."""
-    text = re.sub(r"tot\s+en\s+met", "t/m", text)
-    text = re.sub(r"(?<=\d)[a-z]\b", "", text)  # "4a" answers question 4
+    text = _TOT_EN_MET.sub("t/m", text)
+    text = _NUMBER_LETTER.sub("", text)  # "4a" answers question 4
     out: list[int] = []
-    text = re.sub(r"(?<=\d)\s+(?=\d)", ", ", text.strip())
-    for part in re.split(r"\s*(?:,|\ben\b)\s*", text):
+    text = _SPACED_NUMBERS.sub(", ", text.strip())
+    for part in _LIST_SPLIT.split(text):
         if not part:
             continue
-        m = re.match(r"^(\d+)\s*(?:t/m|[-–])\s*(\d+)$", part)
+        m = _RANGE.match(part)
         if m:
             lo, hi = int(m.group(1)), int(m.group(2))
             if lo <= hi <= lo + 50:
@@ -104,7 +114,10 @@ def segment(lines: list[str]) -> Body:
     lines = [_without_marker_before_heading(line) for line in lines]
     body = _segment(lines)
     body.blocks = _tidy(body.blocks, body.warnings)
-    body.blocks = split_groups(body.blocks, line_width(lines))
+    # The width is read only where a grouped heading may be split (most
+    # publications have none; reading it is a fifth of the segmenting).
+    width = line_width(lines) if any(_is_group(b) for b in body.blocks) else None
+    body.blocks = split_groups(body.blocks, width)
     return body
 
 
@@ -145,6 +158,10 @@ def _blocks_with_headings(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     last_vraag: tuple[int, ...] = ()
     for line in lines:
+        if line.lstrip()[:1] not in _HEADING_INITIALS:
+            if blocks:  # no heading: most lines, spared the heading patterns
+                blocks[-1].lines.append(line)
+            continue
         if m := _is_vraag(line):
             nums = parse_numbers(m.group("nums"))
             blocks.append(Block("vraag", nums, line.strip()))
@@ -365,8 +382,14 @@ _MARK = re.compile(r"\[\^\d+\]")
 _LETTERED_HEADING = re.compile(r"^\s*(?:Vraag|Vragen)\s+(?:nr\.?\s*)?\d{1,3}[a-z]\b")
 
 
+# White space to fold into one space: a run of two or more, or one that is
+# not a plain space. Replacing these gives what replacing every run of
+# \s+ gives, without rewriting each single space between words.
+_WHITE = re.compile(r"\s{2,}|[^\S ]")
+
+
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", _MARK.sub("", text)).strip().lower()
+    return _WHITE.sub(" ", _MARK.sub("", text)).strip().lower()
 
 
 def _once(lines: list[str]) -> list[str]:
@@ -375,8 +398,12 @@ def _once(lines: list[str]) -> list[str]:
     filled = [i for i, ln in enumerate(lines) if ln.strip()]
     if len(filled) < 2 or len(filled) > 400:
         return lines
-    words = [re.sub(r"\s+", " ", lines[i]).strip() for i in filled]
-    whole = " ".join(words)
+    # The filled lines, white space folded, joined by one space (as ``words`` below).
+    whole = _WHITE.sub(" ", " ".join([lines[i] for i in filled])).strip()
+    half = len(whole) // 2
+    if len(whole) % 2 == 0 or whole[:half] != whole[half + 1 :]:
+        return lines  # the one split the loop below could find is not there
+    words = [_WHITE.sub(" ", lines[i]).strip() for i in filled]
     length = -1
     for k in range(1, len(words)):
         length += len(words[k - 1]) + 1
@@ -423,6 +450,7 @@ def _visible(line: str) -> str:
 # No printed page sets more characters on a line than this; longer lines
 # are paragraphs that were never wrapped (a Word export).
 PRINTED_LINE_MAX = 150
+_ENDS_IN_WORD = re.compile(r"[^\W_],?$")
 UNBOUNDED = 10**9
 
 
@@ -446,7 +474,7 @@ def line_width(lines: list[str]) -> int | None:
         b = b.strip()
         if not a.strip() or not b or len(a) > cap or _HEADING_START.match(a):
             continue
-        if re.search(r"[^\W_],?$", a):  # broken inside a sentence
+        if _ENDS_IN_WORD.search(a):  # broken inside a sentence
             forced.append(len(a) + 1 + len(b.split()[0]))
     if len(forced) < 4:
         # No line broke inside a sentence, and the lines are longer than any
@@ -491,6 +519,11 @@ def paragraphs(lines: list[str], width: int | None) -> list[list[str]]:
     return [p for p in out if p]
 
 
+def _is_group(block: Block) -> bool:
+    """A grouped question heading not split yet: what ``split_groups`` tries."""
+    return block.kind == "vraag" and len(block.numbers) >= 2 and block.kop is None
+
+
 def split_groups(blocks: list[Block], width: int | None) -> list[Block]:
     """Each grouped question heading ("Vraag 1 t/m 5") whose text holds as
     many paragraphs as the heading has numbers becomes one block per
@@ -498,7 +531,7 @@ def split_groups(blocks: list[Block], width: int | None) -> list[Block]:
     as ``kop``. Any other group keeps its shared text."""
     out: list[Block] = []
     for block in blocks:
-        if block.kind != "vraag" or len(block.numbers) < 2 or block.kop is not None:
+        if not _is_group(block):
             out.append(block)
             continue
         found = paragraphs(block.lines, width)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 # ============================================================== the data
 # How the series are printed. Words are matched tolerantly (see ``_words``):
@@ -362,10 +362,23 @@ def find_citations(text: str, *, default_kamer: str = "tk") -> list[CitationMatc
     """
     if default_kamer not in KAMERS:
         raise ValueError(f"default_kamer must be one of {KAMERS}, not {default_kamer!r}")
+    if not _DIGIT.search(text):
+        return []  # every citation holds a number (most running text holds none)
     links = find_web_links(text)  # in text order, not overlapping
     link_starts = [s for _, s, _ in links]
     candidates: list[_Found] = []
-    for finder in (_find_ah, _find_ah_after_year, _find_h, _find_gazettes, _find_kst, _find_bare_kst, _find_kv):
+    folded = None
+    for finder, needs, words in _FINDERS:
+        # The grammar's patterns try every position of the text; what every
+        # match of a series must contain (its year, its dossier number, its
+        # name) skips the series in most texts, at no change.
+        if not needs.search(text):
+            continue
+        if words:
+            if folded is None:
+                folded = _FOLD.sub("", text).lower()
+            if not any(w in folded for w in words):
+                continue
         for found in finder(text, default_kamer):
             # A zaak or dossier number inside a URL is part of the link.
             i = bisect.bisect_right(link_starts, found.start) - 1
@@ -517,11 +530,49 @@ def _find_kv(text: str, default_kamer: str) -> Iterator[_Found]:
         yield _Found(m.start(), m.end(), "kv", [(f"kv-{default_kamer}-{m.group('zaak')}{m.group('zaaknr')}", None)])
 
 
+# What every match of each series contains, found at the speed of a plain
+# search (the patterns start with a digit): a session year for the Aanhangsel
+# and the Handelingen (_YEAR), a calendar year for the gazettes
+# (_GAZETTE_YEAR), a dossier number for the Kamerstukken (_DOSSIER), a zaak
+# number's head (_KV).
+_DIGIT = re.compile(r"\d")
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}" + _HSPACE + r"*[-–—‐‑/]" + _HSPACE + r"*\d{2}")
+_HAS_DOSSIER = re.compile(_DOSSIER)
+# And the words a match must hold, as they read in the text folded like
+# ``_FOLD`` does: _words lets white space, a hyphen or a soft hyphen stand
+# between any two letters of a name and either case open it ("Aanh.",
+# "Aan-hangsel", "AvdH"; "nr." or "nummer" in a bare Kamerstuk citation).
+_FOLD = re.compile(r"[\s\-\u00ad]+")
+
+
+def _first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The first word of each phrase as it reads in folded text: lower
+    case, without its optional full stop."""
+    return tuple(sorted({_FOLD.sub("", p.split()[0]).rstrip(".").lower() for p in phrases}))
+
+
+_FINDERS = (
+    (_find_ah, _HAS_YEAR, _first_words(n for n, sch in SERIES if sch == "ah")),
+    (_find_ah_after_year, _HAS_YEAR, _first_words(AH_MARKS)),
+    (_find_h, _HAS_YEAR, _first_words(n for n, sch in SERIES if sch == "h")),
+    (_find_gazettes, re.compile(_GAZETTE_YEAR), _first_words(n for n, sch in SERIES if sch in _GAZETTE)),
+    (_find_kst, _HAS_DOSSIER, ()),  # its names ("TK", "EK") are too common to tell
+    (_find_bare_kst, _HAS_DOSSIER, _first_words(NR_PLURAL + NR_SINGULAR)),
+    (_find_kv, re.compile(r"(?:19|20)\d{2}Z"), ()),
+)
+
+
 # ============================================================== web links
 # Characters of a URL as printed; quotes, guillemets, brackets of the
 # surrounding prose and footnote markers "[^3]" end it.
 _URL_CHARS = r"[^\s<>\"«»{}|\\^`\[\]]"
 _URL = re.compile(r"(?:https?://|(?<![\w/.@-])www\.)" + _URL_CHARS + r"*", re.IGNORECASE)
+def _may_hold_url(text: str) -> bool:
+    """What every match of _URL holds (most text holds no link): "://" or
+    "www." in any case (IGNORECASE lets only "W" stand for "w")."""
+    return "://" in text or "www." in text.lower()
+
+
 # Trailing punctuation belongs to the sentence, not the link.
 _TRAILING = ".,;:!?'’”»"
 # Where a line break falls after one of these, the URL cannot have ended
@@ -550,6 +601,8 @@ def find_web_links(text: str) -> list[tuple[str, int, int]]:
     at most one blank line may stand between. Otherwise the URL is cut at
     the break.
     """
+    if not _may_hold_url(text):
+        return []
     links: list[tuple[str, int, int]] = []
     pos = 0
     while True:

@@ -103,6 +103,8 @@ def normalise_characters(text: str) -> str:
     # The accent glyph's own width often leaves a space inside the word
     # ("Yes¸ ilgöz"): a lower-case continuation that is no word of its own
     # joins the letter again; "Kostic´ en" keeps its space.
+    if not any(accent in text for accent in _SPACING_ACCENTS):
+        return unicodedata.normalize("NFC", text)  # the patterns below need one (they try every letter)
     text = _DETACHED_ACCENT_IN_WORD.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
     text = _DETACHED_ACCENT.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
     return unicodedata.normalize("NFC", text)
@@ -358,6 +360,10 @@ def _mark_references(lines: list[str], numbers: set[int]) -> list[str]:
 # --------------------------------------------------------- hyphenation
 
 _HYPHEN_END = re.compile(r"(\w)-$")
+# White space to fold into one space: a run of two or more, or one that is
+# not a plain space. Replacing these gives what replacing every run of
+# \s+ gives, without rewriting each single space between words.
+_WHITE = re.compile(r"\s{2,}|[^\S ]")
 # Words after a line-final hyphen that mark a suspended compound ("wet- en
 # regelgeving"): the hyphen and the space stay.
 _HEADING_LINE = re.compile(r"^(?:Vraag|Vragen|Antwoord(?:en)?|Mededeling|Toelichting)\b")
@@ -384,7 +390,7 @@ def dehyphenate(lines: list[str]) -> list[str]:
             else:
                 line = carry + "-" + stripped
             carry = ""
-        if _HYPHEN_END.search(line) and not _HEADING_LINE.match(line.lstrip()):
+        if line.endswith("-") and _HYPHEN_END.search(line) and not _HEADING_LINE.match(line.lstrip()):
             carry = line[:-1]
             continue
         out.append(line)
@@ -396,7 +402,7 @@ def dehyphenate(lines: list[str]) -> list[str]:
 def join_lines(lines: list[str]) -> str:
     """Join printed lines into one paragraph, undoing hyphenation."""
     joined = dehyphenate([ln.strip() for ln in lines if ln.strip()])
-    return re.sub(r"\s+", " ", " ".join(joined)).strip()
+    return _WHITE.sub(" ", " ".join(joined)).strip()
 
 
 def identifiers_in_furniture(furniture: tuple[str, ...] | list[str]) -> list[str]:

@@ -488,6 +488,10 @@ _MASTHEAD_NUMBER = re.compile(r"gegeven\s*antwoorden\s*(\d{1,5})(?!\d)(?=\s*(?:$
 _PUBLICATION_OF_QUESTIONS = re.compile(r"Vragen\s*gesteld\s*door\s*de\s*leden\s*der\s*Kamer(?!,\s*met)")
 
 
+_ANSWER_HEAD = re.compile(r"(?:Antwoord|Mededeling)\s*van\s*" + _DE + rf"(?:{_TITLES})")
+_MASTHEAD_WORDS = re.compile(r"gegeven\s*antwoorden|Aanhangsel\s*van\s*de\s*Handelingen")
+
+
 def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) -> Header:
     """Read the header lines (everything above the first question); the page
     furniture a reader or the cleaner removed helps tell the chamber."""
@@ -495,7 +499,7 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
     joined = "\n".join(lines)
     flat = re.sub(r"\s+", " ", joined)
     title = find_title(joined)
-    answer_head = re.search(r"(?:Antwoord|Mededeling)\s*van\s*" + _DE + rf"(?:{_TITLES})", joined)
+    answer_head = _ANSWER_HEAD.search(joined)
     top = min((x for x in (title.start if title else None, answer_head.start() if answer_head else None) if x is not None), default=len(joined))
     masthead = re.sub(r"\s+", " ", joined[:top] + " " + " ".join(furniture))
     if re.search(r"Eerste\s*Kamer|\bah-ek-|\bkv-ek-", masthead):
@@ -517,7 +521,7 @@ def parse_header(lines: list[str], furniture: tuple[str, ...] | list[str] = ()) 
     seen_masthead = False
     masthead_numbers: list[int] = []
     for ln in joined[:top].split("\n"):
-        if re.search(r"gegeven\s*antwoorden|Aanhangsel\s*van\s*de\s*Handelingen", ln):
+        if _MASTHEAD_WORDS.search(ln):
             seen_masthead = True
         if (m := _NUMMER_FIELD.match(ln)) and h.nummer is None:
             h.nummer = int(m.group(1))

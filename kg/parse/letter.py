@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.model import Bewindspersoon, Office, Person
@@ -219,6 +220,25 @@ _HONORIFICS = r"(?:(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in 
 # name after the comma; the portfolio may run over two lines.
 # It opens a line, or follows the letter's last sentence where that line break was lost.
 _SIGNER_OFFICE = re.compile(rf"(?:^|(?<=[.!?:]))[^\S\n]*(?:[Dd]e|[Hh]et)\s*(?=(?:{_TITLES})\b)", re.M)
+# The same without its start (the line start or a sentence end, then blanks):
+# a pattern that opens with plain letters is searched for quickly, where the
+# whole one is tried at every position of the letter; _signer_offices
+# checks the start of each match the way _SIGNER_OFFICE would.
+_SIGNER_WORD = re.compile(rf"(?:De|de|Het|het)\s*(?=(?:{_TITLES})\b)")
+
+
+def _signer_offices(text: str) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each match of _SIGNER_OFFICE, in order."""
+    last = 0
+    for m in _SIGNER_WORD.finditer(text):
+        start = m.start()
+        while start > 0 and text[start - 1] != "\n" and text[start - 1].isspace():
+            start -= 1  # [^\S\n]*: the blanks before the word
+        if start < last:
+            continue
+        if start == 0 or text[start - 1] == "\n" or text[start - 1] in ".!?:":
+            last = m.end()
+            yield start, last
 _NAME = re.compile(
     rf"\s*,?\s*{_HONORIFICS}(?P<name>(?:[A-ZÀ-Ý][^\W\d_]*\.?\s*|[A-ZÀ-Ý]\.){{0,4}}"
     rf"(?:(?:van|de|der|den|ter|ten|te|het|in\s+'t)\s+)*[A-ZÀ-Ý][^\W\d_'’]*(?:[-–][A-Za-zÀ-ÿ][^\W\d_]*)*(?:\s+[A-ZÀ-Ý][^\W\d_]*){{0,2}})"
@@ -239,11 +259,11 @@ def parse_signatures(lines: list[str]) -> tuple[tuple[Bewindspersoon, ...], set[
         starts.append(starts[-1] + len(ln) + 1)
     signers: list[Bewindspersoon] = []
     used: set[int] = set()
-    for m in _SIGNER_OFFICE.finditer(text):
-        scanned = scan_offices(text, m.end())
+    for m_start, m_end in _signer_offices(text):
+        scanned = scan_offices(text, m_end)
         if scanned is None or not scanned[0]:
             # a portfolio the lexicon does not know: the office runs to the comma ending its line
-            um = _UNKNOWN_OFFICE.match(text, m.end())
+            um = _UNKNOWN_OFFICE.match(text, m_end)
             offices = parse_offices(um.group("office")) if um else ()
             if not offices:
                 continue
@@ -258,8 +278,8 @@ def parse_signatures(lines: list[str]) -> tuple[tuple[Bewindspersoon, ...], set[
         if nm is None:
             continue
         surname = _signer_surname(nm.group("name"))
-        signers.append(Bewindspersoon(achternaam=surname, office=offices[0], printed=re.sub(r"\s+", " ", text[m.start() : pos + nm.end()]).strip()))
-        first = next(i for i in range(len(lines)) if starts[i + 1] > m.start())
+        signers.append(Bewindspersoon(achternaam=surname, office=offices[0], printed=re.sub(r"\s+", " ", text[m_start : pos + nm.end()]).strip()))
+        first = next(i for i in range(len(lines)) if starts[i + 1] > m_start)
         last = next(i for i in range(len(lines)) if starts[i + 1] > pos + nm.end() - 1)
         used.update(range(first, last + 1))
     return tuple(dict.fromkeys(signers)), used

@@ -226,6 +226,9 @@ def _closing_text(closing: list[tuple[str, str]], kind: str) -> str | None:
     return "\n\n".join(t for t in texts if t) or None
 
 
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([?.,;:])")
+
+
 def _block_text(block: Block) -> str:
     return join_lines(block.lines)
 
@@ -241,7 +244,7 @@ def _questions_and_answers(
     for block in blocks:
         raw = _block_text(block)
         text = _MARK.sub("", raw).strip()
-        text = re.sub(r"\s+([?.,;:])", r"\1", text)
+        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
         if block.kind == "vraag":
             shared = len(block.numbers) > 1
             for n in block.numbers:

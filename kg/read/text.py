@@ -1,7 +1,7 @@
 """Plain text and Markdown: text extracted from a PDF, a Word file or a web page."""
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import ReadError
@@ -42,14 +42,31 @@ def one_copy(text: str) -> tuple[str, int]:
     first_line = body.split("\n", 1)[0].strip()
     if not first_line:
         return text, 1
-    for tries, m in enumerate(re.finditer(r"\n[^\S\n]*" + re.escape(first_line), body)):
+    for tries, start in enumerate(_line_starts(body, first_line)):
         if tries == _MAX_TRIES:
             break
-        chunk = body[: m.start()].strip()
+        chunk = body[:start].strip()
         copies = _copies(body, chunk)
         if copies > 1:
             return chunk + "\n", copies
     return text, 1
+
+
+def _line_starts(body: str, line: str) -> Iterator[int]:
+    """Where ``line`` starts a later line of ``body`` (only blanks before it
+    on its line): the position of that line's newline. A plain search, not
+    a pattern made for each file (compiling one cost more than the rest)."""
+    pos = 0
+    while True:
+        j = body.find(line, pos)
+        if j < 0:
+            return
+        k = body.rfind("\n", 0, j)
+        if k >= 0 and (k + 1 == j or body[k + 1 : j].isspace()):
+            yield k
+            pos = j + len(line)
+        else:
+            pos = j + 1
 
 
 def _copies(body: str, chunk: str) -> int:
