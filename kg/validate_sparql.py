@@ -1,0 +1,891 @@
+"""SHACL validation compiled to SPARQL over Oxigraph (``kg build --shacl sparql``).
+
+pySHACL walks an rdflib graph node by node, about 10 ms of CPU a publication.
+Here the shapes graph is read once (through pySHACL's own shape and
+constraint objects, so that targets, paths, parameters, severities and
+messages are read exactly as pySHACL reads them) and every constraint
+component of every shape becomes a SPARQL query over an Oxigraph store of the
+data. The queries do the scanning; pySHACL's code keeps the last word:
+
+- a query selects *candidates*: every (focus node, value) that can fail a
+  component, and in practice only those. Its filter is a sound superset of
+  pySHACL's test (``sameTerm`` where rdflib compares terms, a cast that gives
+  back the same term where rdflib checks a datatype, ``COALESCE(..., false)``
+  wherever a SPARQL error could hide a failure);
+- the candidates go through the pySHACL component's own ``evaluate`` (or, for
+  the components that read the data graph, through its ``make_v_result``), so
+  a result, its message (default messages included), value and path are
+  pySHACL's;
+- the report graph is built by pySHACL's ``create_validation_report``, so
+  result paths are copied from the shapes graph as pySHACL copies them.
+
+Shapes that nest shapes (sh:node, sh:or, sh:and, sh:xone, sh:not,
+sh:property) are evaluated on the value nodes of the outer shape, found by a
+sub-select over the outer shape's own focus query; their results decide
+conformance and, for sh:node, are attached as sh:detail as pySHACL does.
+
+A shape feature the compiler does not know raises :class:`UnsupportedShapes`;
+kg.validate then falls back to the partitioned pySHACL engine.
+
+pySHACL, rdflib and pyoxigraph are imported inside the functions that use
+them (``import kg.validate_sparql`` stays cheap).
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import KgError
+
+SH = "http://www.w3.org/ns/shacl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+# Datatypes whose well-formed, canonical literals Oxigraph recognises by a
+# cast that returns the same term; rdflib accepts every such literal.
+_CASTABLE = {XSD + n for n in ("integer", "decimal", "boolean", "date", "dateTime", "double", "float")}
+_STRINGS = (XSD + "string", RDF + "langString")
+
+# Predicates a shape may carry that change nothing about its results here.
+_DESCRIPTIVE = {
+    RDF + "type", SH + "message", SH + "severity", SH + "name", SH + "description", SH + "order",
+    SH + "group", SH + "defaultValue", SH + "path",
+    SH + "targetClass", SH + "targetNode", SH + "targetSubjectsOf", SH + "targetObjectsOf",
+}
+
+BATCH = 400  # terms per VALUES block when fetching the values of candidates
+
+
+class UnsupportedShapes(KgError):
+    """The shapes use a SHACL feature the SPARQL compiler does not translate."""
+
+
+# --------------------------------------------------------------------- terms
+
+
+def _iri(s: str) -> str:
+    return "<" + s + ">"
+
+
+def _sparql_term(t: Any) -> str:
+    """An rdflib term in SPARQL syntax (N-Triples spelling)."""
+    from rdflib import BNode, Literal
+
+    if isinstance(t, BNode):
+        raise UnsupportedShapes(f"a blank node as a constraint parameter: {t}")
+    if isinstance(t, Literal) and t.datatype is None and not t.language:
+        return t.n3()
+    return t.n3()
+
+
+class _Terms:
+    """Conversion between Oxigraph and rdflib terms, spelled as rdflib's
+    N-Triples parser would spell them (normalised literals)."""
+
+    def __init__(self, explicit_strings: set[str] | None = None) -> None:
+        # Lexical forms written "..."^^xsd:string in the input: Oxigraph
+        # stores them as simple literals, rdflib keeps the datatype.
+        self.explicit_strings = explicit_strings or set()
+        self._cache: dict[Any, Any] = {}
+
+    def to_rdflib(self, t: Any) -> Any:
+        hit = self._cache.get(t)
+        if hit is not None:
+            return hit
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(t, ox.NamedNode):
+            r = URIRef(t.value)
+        elif isinstance(t, ox.BlankNode):
+            r = BNode(t.value)
+        elif t.language:
+            r = Literal(t.value, lang=t.language)
+        elif t.datatype.value == XSD + "string":
+            r = Literal(t.value, datatype=URIRef(XSD + "string")) if t.value in self.explicit_strings else Literal(t.value)
+        else:
+            r = Literal(t.value, datatype=URIRef(t.datatype.value))
+        if len(self._cache) < 200_000:
+            self._cache[t] = r
+        return r
+
+    @staticmethod
+    def to_ox(t: Any) -> Any:
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
+        if isinstance(t, URIRef):
+            return ox.NamedNode(str(t))
+        if isinstance(t, BNode):
+            return ox.BlankNode(str(t))
+        if isinstance(t, Literal):
+            if t.language:
+                return ox.Literal(str(t), language=t.language)
+            if t.datatype is not None:
+                return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+            return ox.Literal(str(t))
+        raise TypeError(f"not an RDF term: {t!r}")
+
+
+def _ox_sparql(t: Any) -> str:
+    """An Oxigraph term in SPARQL syntax."""
+    return str(t)
+
+
+# --------------------------------------------------------------------- paths
+
+
+def _path(sg: Any, node: Any) -> str:
+    """A SHACL path as a SPARQL property path."""
+    from rdflib import BNode, URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import RDF as R
+    from rdflib.namespace import SH as S
+
+    if isinstance(node, URIRef):
+        return _iri(str(node))
+    if not isinstance(node, BNode):
+        raise UnsupportedShapes(f"a path that is neither an IRI nor a blank node: {node!r}")
+    if sg.value(node, R.first) is not None:
+        return "(" + "/".join(_path(sg, p) for p in Collection(sg, node)) + ")"
+    for pred, fmt in (
+        (S.inversePath, "^({})"),
+        (S.zeroOrMorePath, "({})*"),
+        (S.oneOrMorePath, "({})+"),
+        (S.zeroOrOnePath, "({})?"),
+    ):
+        inner = sg.value(node, pred)
+        if inner is not None:
+            return fmt.format(_path(sg, inner))
+    alternatives = sg.value(node, S.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(_path(sg, p) for p in Collection(sg, alternatives)) + ")"
+    raise UnsupportedShapes(f"a path the compiler does not know: {node}")
+
+
+# --------------------------------------------------------------------- focus queries
+
+
+class _Vars:
+    def __init__(self) -> None:
+        self.n = 0
+
+    def fresh(self, stem: str = "v") -> str:
+        self.n += 1
+        return f"?_{stem}{self.n}"
+
+
+@dataclass(frozen=True)
+class _Focus:
+    """A set of focus nodes as a SPARQL group pattern binding ``?this``:
+    a shape's targets, or the value nodes of an outer shape. ``key`` names it
+    for caching."""
+
+    pattern: str
+    key: str
+
+    def bind(self, var: str) -> str:
+        """The pattern with its focus variable renamed to ``var``."""
+        return self.pattern.replace("?this", var)
+
+
+def _targets(shape: Any) -> _Focus | None:
+    target_nodes, target_classes, implicit, objects_of, subjects_of = shape.target()
+    alternatives = []
+    for c in sorted({*target_classes, *implicit}, key=str):
+        alternatives.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {_sparql_term(c)} . }}")
+    for p in sorted(subjects_of, key=str):
+        alternatives.append(f"{{ ?this {_sparql_term(p)} [] . }}")
+    for p in sorted(objects_of, key=str):
+        alternatives.append(f"{{ [] {_sparql_term(p)} ?this . }}")
+    if target_nodes:
+        alternatives.append("{ VALUES ?this { " + " ".join(_sparql_term(n) for n in sorted(target_nodes, key=str)) + " } }")
+    if not alternatives:
+        return None
+    pattern = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(alternatives) + " } }"
+    return _Focus(pattern, "targets:" + str(shape.node))
+
+
+def _values_focus(outer: _Focus, path: str | None) -> _Focus:
+    """The value nodes of a shape (its path from ``outer``'s focus nodes; the
+    focus nodes themselves for a node shape), as the focus of nested shapes."""
+    if path is None:
+        return outer
+    pattern = "{ SELECT DISTINCT ?this WHERE { " + outer.bind("?_outer") + f" ?_outer {path} ?this . }} }}"
+    # Nested once more, the inner ?_outer must not meet the outer one.
+    depth = outer.key.count("|") + 1
+    pattern = pattern.replace("?_outer", f"?_outer{depth}")
+    return _Focus(pattern, outer.key + "|" + path)
+
+
+# --------------------------------------------------------------------- the engine
+
+
+Report = tuple[str, Any, list]  # pySHACL's (text, result node, triples)
+
+
+@dataclass
+class _Compiled:
+    shape: Any
+    path: str | None
+    components: list[Any] = field(default_factory=list)  # pySHACL constraint component objects
+
+
+class SparqlValidator:
+    """Validates the data in an Oxigraph ``store`` against the shapes."""
+
+    def __init__(self, shapes: Any, store: Any, namespaces: Any = None, terms: _Terms | None = None) -> None:
+        from pyshacl.pytypes import SHACLExecutor
+        from pyshacl.shapes_graph import ShapesGraph
+        from rdflib import Graph
+
+        self.sg = ShapesGraph(shapes)
+        self.store = store
+        self.terms = terms or _Terms()
+        # The graph pySHACL would have been given: messages name nodes with
+        # its prefixes. An empty graph with the same bindings does that.
+        self.tg = Graph()
+        if namespaces is not None:
+            for prefix, ns in namespaces.namespaces():
+                self.tg.bind(prefix, ns, override=True, replace=True)
+        # As kg.validate runs pySHACL: warnings and infos do not break conformance.
+        self.executor = SHACLExecutor(allow_infos=True, allow_warnings=True)
+        self.allowed = {f"{SH}Info", f"{SH}Warning"}
+        self._compiled: dict[Any, _Compiled] = {}
+        self._memo: dict[tuple[Any, str], dict[Any, list[Report]]] = {}
+        self.queries = 0
+        self.shapes = [s for s in self.sg.shapes]
+        for s in self.shapes:
+            self._compile(s)
+
+    # ---- compiling
+
+    def _compile(self, shape: Any) -> _Compiled:
+        hit = self._compiled.get(shape.node)
+        if hit is not None:
+            return hit
+        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+        sg = self.sg.graph
+        if shape.deactivated:
+            raise UnsupportedShapes(f"{shape.node}: sh:deactivated")
+        if self.sg.custom_constraints:
+            raise UnsupportedShapes("custom constraint components (sh:ConstraintComponent)")
+        known = {str(p) for p in ALL_CONSTRAINT_PARAMETERS}
+        for p, _o in sg.predicate_objects(shape.node):
+            ps = str(p)
+            if ps.startswith(SH) and ps not in _DESCRIPTIVE and ps not in known:
+                raise UnsupportedShapes(f"{shape.node}: {ps[len(SH):]} is not compiled to SPARQL")
+        path = _path(sg, shape.path()) if shape.is_property_shape else None
+        compiled = _Compiled(shape, path)
+        self._compiled[shape.node] = compiled
+        seen = set()
+        for p, _o in sg.predicate_objects(shape.node):
+            cls = CONSTRAINT_PARAMETERS_MAP.get(p)
+            if cls is None or cls in seen:
+                continue
+            seen.add(cls)
+            if cls.__name__ not in _HANDLERS:
+                raise UnsupportedShapes(f"{shape.node}: {cls.__name__} is not compiled to SPARQL")
+            compiled.components.append(cls(shape))
+        # Nested shapes must compile too.
+        for c in compiled.components:
+            for nested in _nested_shapes(c):
+                self._compile(nested)
+        return compiled
+
+    # ---- running
+
+    def validate(self) -> tuple[bool, list[Report]]:
+        reports: list[Report] = []
+        for shape in self.shapes:
+            focus = _targets(shape)
+            if focus is None:
+                continue
+            for rs in self._evaluate(shape, focus).values():
+                reports.extend(rs)
+        conforms = not any(_severity(r) not in self.allowed for r in reports)
+        return conforms, reports
+
+    def results_graph(self) -> tuple[bool, Any]:
+        from pyshacl.validator import Validator
+
+        conforms, reports = self.validate()
+        self._describe_blank_nodes(reports)
+        vg, _text = Validator.create_validation_report(self.sg, conforms, reports)
+        return conforms, vg
+
+    def _describe_blank_nodes(self, reports: list[Report]) -> None:
+        """pySHACL copies a blank focus node or value into the report with
+        what the data says about it: give the graph it copies from those triples."""
+        from rdflib import BNode
+
+        todo = [o[1] for _t, _n, triples in reports for _s, _p, o in triples
+                if isinstance(o, tuple) and o[0] is self.tg and isinstance(o[1], BNode)]
+        done: set[Any] = set()
+        while todo:
+            b = todo.pop()
+            if b in done:
+                continue
+            done.add(b)
+            for q in self.store.quads_for_pattern(self.terms.to_ox(b), None, None, None):
+                o = self.terms.to_rdflib(q.object)
+                self.tg.add((b, self.terms.to_rdflib(q.predicate), o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+
+    def _evaluate(self, shape: Any, focus: _Focus) -> dict[Any, list[Report]]:
+        """Every result of ``shape`` on the focus nodes ``focus`` selects,
+        by focus node (rdflib terms)."""
+        key = (shape.node, focus.key)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit
+        compiled = self._compile(shape)
+        out: dict[Any, list[Report]] = {}
+        for c in compiled.components:
+            handler = _HANDLERS[type(c).__name__]
+            for report in handler(self, compiled, c, focus):
+                out.setdefault(_focus_of(report), []).append(report)
+        self._memo[key] = out
+        return out
+
+    def _nonconforming(self, shape: Any, focus: _Focus, strict: bool) -> dict[Any, list[Report]]:
+        """Value nodes that do not conform to ``shape``: any result when
+        ``strict`` (sh:node), else only when the shape's severity is not one
+        pySHACL lets pass (sh:or, sh:and, sh:xone, sh:not)."""
+        results = self._evaluate(shape, focus)
+        if not strict and str(shape.severity) in self.allowed:
+            return {}
+        return results
+
+    # ---- queries
+
+    def select(self, query: str, substitutions: dict | None = None) -> Iterator[Any]:
+        self.queries += 1
+        if substitutions:
+            return iter(self.store.query(query, substitutions=substitutions))
+        return iter(self.store.query(query))
+
+    def select_for(self, var: str, terms: list[Any], query: str) -> Iterator[Any]:
+        """``query`` (with ``{values}`` where a VALUES block goes) for each of
+        the Oxigraph ``terms`` bound to ``var``: IRIs and literals in VALUES
+        blocks, blank nodes (which SPARQL text cannot name) one by one."""
+        import pyoxigraph as ox
+
+        named = [t for t in terms if not isinstance(t, ox.BlankNode)]
+        for i in range(0, len(named), BATCH):
+            block = " ".join(_ox_sparql(t) for t in named[i : i + BATCH])
+            yield from self.select(query.replace("{values}", f"VALUES ?{var} {{ {block} }}"))
+        for t in terms:
+            if isinstance(t, ox.BlankNode):
+                yield from self.select(query.replace("{values}", ""), {ox.Variable(var): t})
+
+    def value_pattern(self, compiled: _Compiled, focus: _Focus) -> str:
+        if compiled.path is None:
+            return focus.pattern + " BIND(?this AS ?value)"
+        return focus.pattern + f" ?this {compiled.path} ?value ."
+
+    def candidates(self, compiled: _Compiled, focus: _Focus, condition: str) -> dict[Any, set[Any]]:
+        """(focus, value) pairs whose value meets ``condition``, by focus."""
+        q = f"SELECT DISTINCT ?this ?value WHERE {{ {self.value_pattern(compiled, focus)} FILTER({condition}) }}"
+        out: dict[Any, set[Any]] = {}
+        to = self.terms.to_rdflib
+        for row in self.select(q):
+            out.setdefault(to(row[0]), set()).add(to(row[1]))
+        return out
+
+    def focus_where(self, focus: _Focus, condition_pattern: str) -> list[Any]:
+        q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern} {condition_pattern} }}"
+        return [row[0] for row in self.select(q)]
+
+    def values_of(self, compiled: _Compiled, foci: list[Any]) -> dict[Any, set[Any]]:
+        """All value nodes of the Oxigraph terms ``foci``, by rdflib focus."""
+        to = self.terms.to_rdflib
+        out: dict[Any, set[Any]] = {to(f): set() for f in foci}
+        if compiled.path is None:
+            for f in foci:
+                out[to(f)].add(to(f))
+            return out
+        q = f"SELECT ?this ?value WHERE {{ {{values}} ?this {compiled.path} ?value . }}"
+        for row in self.select_for("this", foci, q):
+            out[to(row[0])].add(to(row[1]))
+        return out
+
+    def pairs(self, compiled: _Compiled, focus: _Focus, values: Iterable[Any] | None = None) -> list[tuple[Any, Any]]:
+        """(focus, value) pairs as rdflib terms, optionally only for ``values``."""
+        to = self.terms.to_rdflib
+        if values is None:
+            q = f"SELECT DISTINCT ?this ?value WHERE {{ {self.value_pattern(compiled, focus)} }}"
+            return [(to(r[0]), to(r[1])) for r in self.select(q)]
+        if compiled.path is None:  # a node shape's value is its focus node
+            return [(x, x) for x in values]
+        vals = [self.terms.to_ox(v) for v in values]
+        q = f"SELECT DISTINCT ?this ?value WHERE {{ {{values}} {self.value_pattern(compiled, focus)} }}"
+        return [(to(r[0]), to(r[1])) for r in self.select_for("value", vals, q)]
+
+
+def _severity(report: Report) -> str:
+    node = report[1]
+    for s, p, o in report[2]:
+        if s == node and str(p) == SH + "resultSeverity":
+            return str(o)
+    return SH + "Violation"
+
+
+def _focus_of(report: Report) -> Any:
+    node = report[1]
+    for s, p, o in report[2]:
+        if s == node and str(p) == SH + "focusNode":
+            return o[1] if isinstance(o, tuple) else o
+    raise ValueError("a result without a focus node")
+
+
+def _fresh_copy(reports: list[Report]) -> list[Report]:
+    """The reports with new result nodes: pySHACL validates a nested shape
+    afresh for every (focus, value) pair, so its results are new nodes each time."""
+    from rdflib import BNode
+
+    out = []
+    for text, node, triples in reports:
+        renamed: dict[Any, Any] = {}
+
+        def r(t: Any) -> Any:
+            if isinstance(t, BNode):
+                if t not in renamed:
+                    renamed[t] = BNode()
+                return renamed[t]
+            return t
+
+        subjects = {s for s, _p, _o in triples}
+        new = [(r(s), p, r(o) if o in subjects else o) for s, p, o in triples]
+        out.append((text, r(node), new))
+    return out
+
+
+def _nested_shapes(c: Any) -> list[Any]:
+    """The shapes a shape-based component refers to, as pySHACL shapes."""
+    shape = c.shape
+    name = type(c).__name__
+    nodes: list[Any] = []
+    if name == "NodeConstraintComponent":
+        nodes = list(c.node_shapes)
+    elif name == "PropertyConstraintComponent":
+        nodes = list(c.property_shapes)
+    elif name == "NotConstraintComponent":
+        nodes = list(c.not_list)
+    elif name in ("OrConstraintComponent", "AndConstraintComponent", "XoneConstraintComponent"):
+        for lst in _logical_lists(c):
+            nodes.extend(shape.sg.graph.items(lst))
+    out = []
+    for n in nodes:
+        found = shape.get_other_shape(n)
+        if not found:
+            raise UnsupportedShapes(f"{shape.node}: a shape reference that is no shape: {n}")
+        out.append(found)
+    return out
+
+
+def _logical_lists(c: Any) -> list[Any]:
+    for attr in ("or_list", "and_list", "xone_nodes", "xone_list"):
+        if hasattr(c, attr):
+            return list(getattr(c, attr))
+    raise UnsupportedShapes(f"{type(c).__name__}: cannot read its shape lists")
+
+
+# --------------------------------------------------------------------- components
+
+
+def _params(c: Any, pred: str) -> list[Any]:
+    from rdflib import URIRef
+
+    return list(c.shape.sg.graph.objects(c.shape.node, URIRef(SH + pred)))
+
+
+def _coalesce_not(expr: str) -> str:
+    # A value fails unless the expression is surely true: an error (an
+    # ill-typed literal, a blank node to STR) keeps it as a candidate.
+    return f"!COALESCE({expr}, false)"
+
+
+def _datatype_filter(c: Any) -> str:
+    (d,) = [str(x) for x in _params(c, "datatype")]
+    if d in _STRINGS:
+        return _coalesce_not(f"isLiteral(?value) && datatype(?value) = {_iri(d)}")
+    if d in _CASTABLE:
+        return _coalesce_not(f"isLiteral(?value) && datatype(?value) = {_iri(d)} && sameTerm({_iri(d)}(STR(?value)), ?value)"
+                             + (" && REGEX(STR(?value), \"^[1-9][0-9]{3}-\")" if d in (XSD + "date", XSD + "dateTime") else ""))
+    return "true"
+
+
+def _nodekind_filter(c: Any) -> str:
+    (k,) = [str(x)[len(SH):] for x in _params(c, "nodeKind")]
+    tests = {
+        "IRI": "isIRI(?value)", "Literal": "isLiteral(?value)", "BlankNode": "isBlank(?value)",
+        "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))", "BlankNodeOrLiteral": "(isBlank(?value) || isLiteral(?value))",
+        "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))",
+    }
+    return f"!{tests[k]}" if k in tests else "true"
+
+
+def _in_filter(c: Any) -> str:
+    from rdflib.collection import Collection
+
+    members = []
+    for lst in _params(c, "in"):
+        members.extend(Collection(c.shape.sg.graph, lst))
+    if not members:
+        return "true"
+    return "!(" + " || ".join(f"sameTerm(?value, {_sparql_term(m)})" for m in members) + ")"
+
+
+def _range_filter(c: Any, pred: str, op: str) -> str:
+    limits = _params(c, pred)
+    parts = []
+    for m in limits:
+        t = _sparql_term(m)
+        parts.append(f"(?value {op} {t} && ((isNumeric(?value) && isNumeric({t})) || datatype(?value) = datatype({t})))")
+    return _coalesce_not(" && ".join(parts)) if parts else "true"
+
+
+def _length_filter(c: Any, pred: str, op: str) -> str:
+    (n,) = _params(c, pred)
+    strings = f"(isIRI(?value) || datatype(?value) = {_iri(XSD + 'string')} || datatype(?value) = {_iri(RDF + 'langString')})"
+    return _coalesce_not(f"{strings} && STRLEN(STR(?value)) {op} {int(n)}")
+
+
+def _language_filter(c: Any) -> str:
+    langs = set()
+    for lst in _params(c, "languageIn"):
+        langs.update(str(x).lower() for x in c.shape.sg.graph.items(lst))
+    if "*" in langs:
+        return _coalesce_not('lang(?value) != ""')
+    listed = ", ".join(f'"{x}"' for x in sorted(langs)) or '""'
+    return _coalesce_not(
+        f'lang(?value) != "" && (LCASE(lang(?value)) IN ({listed}) || LCASE(STRBEFORE(CONCAT(lang(?value), "-"), "-")) IN ({listed}))'
+    )
+
+
+_VALUE_FILTERS = {
+    "DatatypeConstraintComponent": _datatype_filter,
+    "NodeKindConstraintComponent": _nodekind_filter,
+    "InConstraintComponent": _in_filter,
+    "PatternConstraintComponent": lambda c: "true",  # Python's re decides (back-references)
+    "MinInclusiveConstraintComponent": lambda c: _range_filter(c, "minInclusive", ">="),
+    "MinExclusiveConstraintComponent": lambda c: _range_filter(c, "minExclusive", ">"),
+    "MaxInclusiveConstraintComponent": lambda c: _range_filter(c, "maxInclusive", "<="),
+    "MaxExclusiveConstraintComponent": lambda c: _range_filter(c, "maxExclusive", "<"),
+    "MinLengthConstraintComponent": lambda c: _length_filter(c, "minLength", ">="),
+    "MaxLengthConstraintComponent": lambda c: _length_filter(c, "maxLength", "<="),
+    "LanguageInConstraintComponent": _language_filter,
+}
+
+
+def _value_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    """A component judged value by value: the query narrows the values,
+    pySHACL's evaluate judges what is left."""
+    cond = _VALUE_FILTERS[type(c).__name__](c)
+    cands = v.candidates(compiled, focus, cond)
+    if not cands:
+        return []
+    _ok, reports = c.evaluate(v.executor, v.tg, cands, [])
+    return list(reports)
+
+
+def _count_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    """A component judged on all the values of a focus node at once: the
+    query picks the focus nodes that can fail, pySHACL's evaluate judges them
+    on all their values."""
+    name = type(c).__name__
+    vp = "?this " + compiled.path + " ?value ." if compiled.path is not None else "BIND(?this AS ?value)"
+    if name == "MinCountConstraintComponent":
+        (n,) = [int(x) for x in _params(c, "minCount")]
+        if n == 0:
+            return []
+        if n == 1:
+            foci = v.focus_where(focus, f"FILTER NOT EXISTS {{ {vp} }}")
+        else:
+            q = (f"SELECT ?this WHERE {{ {focus.pattern} OPTIONAL {{ {vp} }} }} GROUP BY ?this "
+                 f"HAVING (COUNT(DISTINCT ?value) < {n} || SUM(IF(isLiteral(?value), 1, 0)) > 0)")
+            foci = [r[0] for r in v.select(q)]
+    elif name == "MaxCountConstraintComponent":
+        (n,) = [int(x) for x in _params(c, "maxCount")]
+        q = f"SELECT ?this WHERE {{ {focus.pattern} {vp} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})"
+        foci = [r[0] for r in v.select(q)]
+    elif name == "HasValueConstraintComponent":
+        tests = " && ".join(
+            f"NOT EXISTS {{ {vp} FILTER(sameTerm(?value, {_sparql_term(x)})) }}" for x in _params(c, "hasValue")
+        )
+        foci = v.focus_where(focus, f"FILTER({tests or 'false'})")
+    elif name == "UniqueLangConstraintComponent":
+        q = (f"SELECT DISTINCT ?this WHERE {{ {focus.pattern} {vp} "
+             f"?this {compiled.path} ?_other . FILTER(!sameTerm(?value, ?_other) && COALESCE(LCASE(lang(?value)) = LCASE(lang(?_other)), true)) }}")
+        foci = [r[0] for r in v.select(q)]
+    else:  # pragma: no cover - _HANDLERS lists exactly these
+        raise UnsupportedShapes(name)
+    if not foci:
+        return []
+    _ok, reports = c.evaluate(v.executor, v.tg, v.values_of(compiled, foci), [])
+    return list(reports)
+
+
+def _class(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    reports: list[Report] = []
+    for cls in _params(c, "class"):
+        cond = f"NOT EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_sparql_term(cls)} . }}"
+        for f, values in v.candidates(compiled, focus, cond).items():
+            for value in values:
+                reports.append(c.make_v_result(v.tg, f, value_node=value))
+    return reports
+
+
+_PAIR = {
+    "EqualsConstraintComponent": ("equals", "eq"),
+    "DisjointConstraintComponent": ("disjoint", "dis"),
+    "LessThanConstraintComponent": ("lessThan", "<"),
+    "LessThanOrEqualsConstraintComponent": ("lessThanOrEquals", "<="),
+}
+
+
+def _pair(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    """Property pairs: the focus nodes where the two value sets can break
+    the relation, judged by pySHACL on those nodes' triples."""
+    from rdflib import Graph
+
+    pred, op = _PAIR[type(c).__name__]
+    vp = "?this " + compiled.path + " ?value ." if compiled.path is not None else "BIND(?this AS ?value)"
+    reports: list[Report] = []
+    for other in _params(c, pred):
+        o = _sparql_term(other)
+        if op == "eq":
+            cond = f"{{ {vp} FILTER NOT EXISTS {{ ?this {o} ?value }} }} UNION {{ ?this {o} ?value . FILTER NOT EXISTS {{ {vp} }} }}"
+        elif op == "dis":
+            cond = f"{vp} ?this {o} ?_other ."
+        else:
+            ok = f"isLiteral(?value) && isLiteral(?_other) && ((isNumeric(?value) && isNumeric(?_other)) || datatype(?value) = datatype(?_other)) && ?value {op} ?_other"
+            cond = f"{vp} ?this {o} ?_other . FILTER(!COALESCE({ok}, false))"
+        foci = v.focus_where(focus, cond)
+        if not foci:
+            continue
+        values = v.values_of(compiled, foci)
+        mini = Graph()
+        for prefix, ns in v.tg.namespaces():
+            mini.bind(prefix, ns, override=True, replace=True)
+        to = v.terms.to_rdflib
+        for row in v.select_for("this", foci, f"SELECT ?this ?o WHERE {{ {{values}} ?this {o} ?o . }}"):
+            mini.add((to(row[0]), other, to(row[1])))
+        # One parameter at a time, as pySHACL reads them all from the shape.
+        _ok, rs = c.evaluate(v.executor, mini, values, []) if len(_params(c, pred)) == 1 else _pair_one(c, pred, other, mini, values, v)
+        reports.extend(rs)
+    return reports
+
+
+def _pair_one(c: Any, pred: str, other: Any, mini: Any, values: dict, v: SparqlValidator) -> tuple[bool, list]:
+    raise UnsupportedShapes(f"{c.shape.node}: more than one sh:{pred} on one shape")
+
+
+def _node(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    values_focus = _values_focus(focus, compiled.path)
+    reports: list[Report] = []
+    for nested in _nested_shapes(c):
+        bad = v._nonconforming(nested, values_focus, strict=True)
+        if not bad:
+            continue
+        for f, value in v.pairs(compiled, focus, bad.keys()):
+            text, node, triples = c.make_v_result(v.tg, f, value_node=value)
+            from rdflib.namespace import SH as S
+
+            for _t, sub_node, sub_triples in _fresh_copy(bad[value]):
+                triples.append((node, S.detail, sub_node))
+                triples.extend(sub_triples)
+            reports.append((text, node, triples))
+    return reports
+
+
+def _property(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    values_focus = _values_focus(focus, compiled.path)
+    reports: list[Report] = []
+    for nested in _nested_shapes(c):
+        for rs in v._evaluate(nested, values_focus).values():
+            reports.extend(rs)
+    return reports
+
+
+def _logical(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    name = type(c).__name__
+    values_focus = _values_focus(focus, compiled.path)
+    sg = c.shape.sg.graph
+    if name == "NotConstraintComponent":
+        groups = [[c.shape.get_other_shape(n)] for n in c.not_list]
+    else:
+        groups = [[c.shape.get_other_shape(n) for n in sg.items(lst)] for lst in _logical_lists(c)]
+    all_pairs: list[tuple[Any, Any]] | None = None
+    reports: list[Report] = []
+    for members in groups:
+        bad = [set(v._nonconforming(m, values_focus, strict=False)) for m in members]
+        if name == "OrConstraintComponent":
+            violators: set | None = set.intersection(*bad) if bad else None
+        elif name == "AndConstraintComponent":
+            violators = set.union(*bad) if bad else set()
+        else:  # Not and Xone need the values that conform as well
+            violators = None
+        if violators is not None:
+            pairs = v.pairs(compiled, focus, violators) if violators else []
+        else:
+            if all_pairs is None:
+                all_pairs = v.pairs(compiled, focus)
+            if name == "NotConstraintComponent":
+                pairs = [(f, x) for f, x in all_pairs if x not in bad[0]]
+            else:
+                pairs = [(f, x) for f, x in all_pairs if sum(1 for b in bad if x not in b) != 1]
+        for f, value in pairs:
+            reports.append(c.make_v_result(v.tg, f, value_node=value))
+    return reports
+
+
+_HANDLERS = {
+    **{name: _value_level for name in _VALUE_FILTERS},
+    "MinCountConstraintComponent": _count_level,
+    "MaxCountConstraintComponent": _count_level,
+    "HasValueConstraintComponent": _count_level,
+    "UniqueLangConstraintComponent": _count_level,
+    "ClassConstraintComponent": _class,
+    **{name: _pair for name in _PAIR},
+    "NodeConstraintComponent": _node,
+    "PropertyConstraintComponent": _property,
+    "NotConstraintComponent": _logical,
+    "OrConstraintComponent": _logical,
+    "AndConstraintComponent": _logical,
+    "XoneConstraintComponent": _logical,
+}
+
+
+# --------------------------------------------------------------------- data
+
+
+_EXPLICIT_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\^\^<http://www\.w3\.org/2001/XMLSchema#string>')
+
+
+def explicit_strings(text: str) -> set[str]:
+    """Lexical forms typed ^^xsd:string in N-Triples ``text`` (unescaped)."""
+    if "XMLSchema#string>" not in text:
+        return set()
+    import json
+
+    out = set()
+    for m in _EXPLICIT_STRING.finditer(text):
+        raw = m.group(1)
+        try:
+            out.add(json.loads('"' + raw + '"') if "\\" in raw else raw)
+        except ValueError:
+            out.add(raw)
+    return out
+
+
+class _ChunkStream(io.RawIOBase):
+    """N-Triples chunks read as one byte stream (for Store.bulk_load), noting
+    explicit xsd:string literals on the way."""
+
+    def __init__(self, texts: Iterable[str], strings: set[str]) -> None:
+        self._texts = iter(texts)
+        self._buf = b""
+        self._strings = strings
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        while not self._buf:
+            text = next(self._texts, None)
+            if text is None:
+                return 0
+            self._strings |= explicit_strings(text)
+            self._buf = text.encode("utf-8") + (b"" if text.endswith("\n") else b"\n")
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def store_from_texts(texts: Iterable[str], path: str | None = None) -> tuple[Any, set[str]]:
+    """An Oxigraph store (in memory, or on disk at ``path``) of the union of
+    N-Triples ``texts`` in its default graph, and the explicit xsd:string lexicals."""
+    import pyoxigraph as ox
+
+    store = ox.Store(path) if path else ox.Store()
+    strings: set[str] = set()
+    stream = io.BufferedReader(_ChunkStream(texts, strings), buffer_size=1 << 20)
+    store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
+    return store, strings
+
+
+class StoreGraph:
+    """The read-only corner of rdflib's Graph API that kg.validate's
+    annotation (_DocumentIndex) uses, over an Oxigraph store."""
+
+    def __init__(self, store: Any, terms: _Terms) -> None:
+        self.store = store
+        self.terms = terms
+
+    def _pattern(self, s: Any, p: Any, o: Any) -> Iterator[Any]:
+        conv = self.terms.to_ox
+        return self.store.quads_for_pattern(
+            conv(s) if s is not None else None, conv(p) if p is not None else None, conv(o) if o is not None else None, None
+        )
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        s, p, o = triple
+        try:
+            return next(iter(self._pattern(s, p, o)), None) is not None
+        except TypeError:
+            return False
+
+    def subjects(self, p: Any, o: Any) -> Iterator[Any]:
+        from rdflib import Literal
+
+        if isinstance(o, Literal) and False:
+            return iter(())
+        seen = set()
+        for q in self._pattern(None, p, o):
+            t = self.terms.to_rdflib(q.subject)
+            if t not in seen:
+                seen.add(t)
+                yield t
+
+    def objects(self, s: Any, p: Any) -> Iterator[Any]:
+        from rdflib import Literal
+
+        if isinstance(s, Literal):
+            return
+        seen = set()
+        for q in self._pattern(s, p, None):
+            t = self.terms.to_rdflib(q.object)
+            if t not in seen:
+                seen.add(t)
+                yield t
+
+
+def validate_store(store: Any, shapes: Any, namespaces: Any = None, strings: set[str] | None = None) -> Any:
+    """pySHACL's results over the data in ``store`` as kg.validate's
+    ValidationReport (results graph, annotated violations)."""
+    from kg import validate as kv
+
+    terms = _Terms(strings)
+    validator = SparqlValidator(shapes, store, namespaces, terms)
+    conforms, vg = validator.results_graph()
+    violations = kv._sorted_unique(kv._read_results(vg, StoreGraph(store, terms)))
+    return kv.ValidationReport(kv._conforms(violations), violations, vg)
+
+
+def check_shapes(shapes: Any) -> None:
+    """Raise UnsupportedShapes when the shapes use what the compiler does not translate."""
+    import pyoxigraph as ox
+
+    SparqlValidator(shapes, ox.Store())
+
+
+__all__ = ["UnsupportedShapes", "SparqlValidator", "StoreGraph", "store_from_texts", "validate_store", "check_shapes"]
