@@ -54,6 +54,7 @@ _STRINGS = (XSD + "string", RDF + "langString")
 _DESCRIPTIVE = {
     RDF + "type", SH + "message", SH + "severity", SH + "name", SH + "description", SH + "order",
     SH + "group", SH + "defaultValue", SH + "path",
+    SH + "flags",  # read by the pattern component
     SH + "targetClass", SH + "targetNode", SH + "targetSubjectsOf", SH + "targetObjectsOf",
 }
 

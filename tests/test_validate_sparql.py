@@ -132,6 +132,7 @@ ex:x1 a ex:Target ; ex:label "x1" ; ex:next ex:x2 .
 ex:x2 a ex:Other ; ex:next ex:x3 .
 ex:x3 a ex:Target .
 ex:t3 a ex:Thing , ex:Other ; ex:kind ex:A , ex:B , "c" , 3 ; ex:n 07 .
+ex:t4 a ex:Special ; ex:kind ex:A ; ex:name "abc" .
 """
 
 
