@@ -401,20 +401,28 @@ SHACL_ENGINES = ("sparql", "partitioned", "pyshacl")  # kg build --shacl: the de
 def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir: Any = None) -> ValidationReport:
     """pySHACL's results over the union of the chunks, from the shapes
     compiled to SPARQL and run over an Oxigraph store of the union
-    (kg.validate_sparql). ``store_dir``: an empty directory for an on-disk
-    store (memory stays bounded), else the store is in memory. Raises
+    (kg.validate_sparql). ``store_dir``: a folder to hold a temporary
+    on-disk store (memory stays bounded; removed afterwards), else the store
+    is in memory. Raises
     kg.validate_sparql.UnsupportedShapes before reading any chunk when the
     shapes use what the compiler does not translate."""
     from kg import validate_sparql as vs
 
+    import shutil
+    import tempfile
+
     shapes = _default_shapes()
     vs.check_shapes(shapes)
     texts = (item if isinstance(item, str) else item[1] for item in publication_chunks)
-    store, strings = vs.store_from_texts(
-        itertools.chain(texts, [shared_chunk] if shared_chunk.strip() else []),
-        str(store_dir) if store_dir is not None else None,
-    )
-    return vs.validate_store(store, shapes, Graph().namespace_manager, strings)
+    where = tempfile.mkdtemp(prefix="shacl-store-", dir=str(store_dir)) if store_dir is not None else None
+    try:
+        store, strings = vs.store_from_texts(itertools.chain(texts, [shared_chunk] if shared_chunk.strip() else []), where)
+        report = vs.validate_store(store, shapes, Graph().namespace_manager, strings)
+        del store  # closes an on-disk store before its folder goes
+        return report
+    finally:
+        if where is not None:
+            shutil.rmtree(where, ignore_errors=True)
 
 
 def validate_sparql_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport:

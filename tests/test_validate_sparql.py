@@ -217,7 +217,8 @@ def test_samples(sample_chunks) -> None:
 
 def test_on_disk_store(sample_chunks, tmp_path: Path) -> None:
     chunks, shared = sample_chunks
-    assert_same(validate_whole(chunks, shared), validate_sparql(iter(chunks), shared, store_dir=tmp_path / "store"))
+    assert_same(validate_whole(chunks, shared), validate_sparql(iter(chunks), shared, store_dir=tmp_path))
+    assert list(tmp_path.iterdir()) == []  # the temporary store is gone
 
 
 def test_corpus(corpus_chunks) -> None:
@@ -238,3 +239,42 @@ def test_corpus_chunks_cut_at_random(corpus_chunks) -> None:
     everything.parse(data=shared, format="nt")
     mine, rest = chunks_at_random(everything, seed=7, n=9)
     assert_same(validate(everything), validate_sparql(iter(mine), rest))
+
+
+# --------------------------------------------------------------------- kg build --shacl sparql / pyshacl
+
+
+def _built_validation(inputs: list[Path], out: Path, engine: str) -> tuple[bytes, bytes]:
+    from kg.build import build
+
+    build(inputs, out, jobs=2, shacl=engine, formats=["nt"])
+    return (out / "validation.ttl").read_bytes(), (out / "validation.txt").read_bytes()
+
+
+def _assert_builds_agree(inputs: list[Path], tmp_path: Path) -> None:
+    sparql = _built_validation(inputs, tmp_path / "sparql", "sparql")
+    reference = _built_validation(inputs, tmp_path / "pyshacl", "pyshacl")
+    assert sparql[0] == reference[0]  # validation.ttl
+    assert sparql[1] == reference[1]  # validation.txt
+    assert b"sh:result" in reference[0]
+
+
+def test_corpus_build_writes_the_same_validation_files(corpus: Path, tmp_path: Path) -> None:
+    _assert_builds_agree([corpus / "docs", corpus / "unlabelled"], tmp_path)
+
+
+def test_generated_build_writes_the_same_validation_files(tmp_path: Path) -> None:
+    """1,000 generated publications (kg synth), in the build's chunks."""
+    from kg.synth import generate
+
+    generate(1000, tmp_path / "synth", seed=11, per_folder=250)
+    _assert_builds_agree([tmp_path / "synth" / "docs"], tmp_path)
+
+
+def test_build_on_disk_store_writes_the_same_validation_files(samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Above the size limit the build's store is on disk in its spool folder.
+    import kg.build
+
+    monkeypatch.setattr(kg.build, "IN_MEMORY_VALIDATION_BYTES", 0)
+    _assert_builds_agree([samples], tmp_path)
+    assert not any(p.name.startswith("shacl-store-") for p in (tmp_path / "sparql").rglob("*"))
