@@ -194,11 +194,19 @@ class _Focus:
         return self.pattern.replace("?this", var)
 
 
-def _targets(shape: Any) -> _Focus | None:
+def _type_path(subclasses: bool) -> str:
+    # rdf:type/rdfs:subClassOf* as pySHACL reads classes; without any
+    # rdfs:subClassOf triple in the data that is rdf:type alone (and cheaper).
+    return f"<{RDF}type>/<{RDFS}subClassOf>*" if subclasses else f"<{RDF}type>"
+
+
+def _targets(shape: Any, subclasses: bool = True) -> _Focus | None:
+    """The shape's focus nodes. Alternatives may select a node twice: every
+    query over a focus pattern is DISTINCT or counts DISTINCT values."""
     target_nodes, target_classes, implicit, objects_of, subjects_of = shape.target()
     alternatives = []
     for c in sorted({*target_classes, *implicit}, key=str):
-        alternatives.append(f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* {_sparql_term(c)} . }}")
+        alternatives.append(f"{{ ?this {_type_path(subclasses)} {_sparql_term(c)} . }}")
     for p in sorted(subjects_of, key=str):
         alternatives.append(f"{{ ?this {_sparql_term(p)} [] . }}")
     for p in sorted(objects_of, key=str):
@@ -207,8 +215,7 @@ def _targets(shape: Any) -> _Focus | None:
         alternatives.append("{ VALUES ?this { " + " ".join(_sparql_term(n) for n in sorted(target_nodes, key=str)) + " } }")
     if not alternatives:
         return None
-    pattern = "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(alternatives) + " } }"
-    return _Focus(pattern, "targets:" + str(shape.node))
+    return _Focus(" UNION ".join(alternatives), "targets:" + str(shape.node))
 
 
 def _values_focus(outer: _Focus, path: str | None) -> _Focus:
@@ -240,6 +247,7 @@ class SparqlValidator:
     """Validates the data in an Oxigraph ``store`` against the shapes."""
 
     def __init__(self, shapes: Any, store: Any, namespaces: Any = None, terms: _Terms | None = None) -> None:
+        import pyoxigraph as ox
         from pyshacl.pytypes import SHACLExecutor
         from pyshacl.shapes_graph import ShapesGraph
         from rdflib import Graph
@@ -259,6 +267,7 @@ class SparqlValidator:
         self._compiled: dict[Any, _Compiled] = {}
         self._memo: dict[tuple[Any, str], dict[Any, list[Report]]] = {}
         self.queries = 0
+        self.subclasses = next(iter(store.quads_for_pattern(None, ox.NamedNode(RDFS + "subClassOf"), None, None)), None) is not None
         self.shapes = [s for s in self.sg.shapes]
         for s in self.shapes:
             self._compile(s)
@@ -304,7 +313,7 @@ class SparqlValidator:
     def validate(self) -> tuple[bool, list[Report]]:
         reports: list[Report] = []
         for shape in self.shapes:
-            focus = _targets(shape)
+            focus = _targets(shape, self.subclasses)
             if focus is None:
                 continue
             for rs in self._evaluate(shape, focus).values():
@@ -637,7 +646,7 @@ def _count_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus)
 def _class(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
     reports: list[Report] = []
     for cls in _params(c, "class"):
-        cond = f"NOT EXISTS {{ ?value <{RDF}type>/<{RDFS}subClassOf>* {_sparql_term(cls)} . }}"
+        cond = f"NOT EXISTS {{ ?value {_type_path(v.subclasses)} {_sparql_term(cls)} . }}"
         for f, values in v.candidates(compiled, focus, cond).items():
             for value in values:
                 reports.append(c.make_v_result(v.tg, f, value_node=value))
@@ -716,6 +725,42 @@ def _property(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) ->
     return reports
 
 
+def _exact_nonconforming(v: SparqlValidator, shape: Any, var: str) -> str | None:
+    """A SPARQL condition that holds exactly when the node ``var`` does not
+    conform to ``shape`` in the sense sh:or, sh:and, sh:xone and sh:not use
+    (results of an allowed severity conform), for shapes made only of
+    components SPARQL decides exactly: sh:class, sh:nodeKind, sh:minCount 1.
+    None for any other shape (it is then evaluated in full)."""
+    compiled = v._compile(shape)
+    if str(shape.severity) in v.allowed:
+        return "false"
+    parts = []
+    for c in compiled.components:
+        name = type(c).__name__
+        x = f"?_x{len(parts)}_{var[1:]}"
+        if name == "ClassConstraintComponent":
+            for cls in _params(c, "class"):
+                test = f"NOT EXISTS {{ {x} {_type_path(v.subclasses)} {_sparql_term(cls)} . }}"
+                if compiled.path is None:
+                    parts.append(test.replace(x, var))
+                else:
+                    parts.append(f"EXISTS {{ {var} {compiled.path} {x} . FILTER({test}) }}")
+        elif name == "NodeKindConstraintComponent" and compiled.path is None:
+            cond = _nodekind_filter(c)
+            if cond == "true":
+                return None
+            parts.append(cond.replace("?value", var))
+        elif name == "MinCountConstraintComponent" and compiled.path is not None:
+            (n,) = [int(x) for x in _params(c, "minCount")]
+            if n > 1:
+                return None
+            if n == 1:
+                parts.append(f"NOT EXISTS {{ {var} {compiled.path} {x} . }}")
+        else:
+            return None
+    return "(" + " || ".join(parts) + ")" if parts else "false"
+
+
 def _logical(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
     name = type(c).__name__
     values_focus = _values_focus(focus, compiled.path)
@@ -727,6 +772,21 @@ def _logical(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> 
     all_pairs: list[tuple[Any, Any]] | None = None
     reports: list[Report] = []
     for members in groups:
+        exact = [_exact_nonconforming(v, m, "?value") for m in members]
+        if members and all(e is not None for e in exact):
+            # One query decides the whole combination.
+            if name == "OrConstraintComponent":
+                cond = " && ".join(exact)
+            elif name == "AndConstraintComponent":
+                cond = " || ".join(exact)
+            elif name == "NotConstraintComponent":
+                cond = f"!{exact[0]}"
+            else:
+                cond = "(" + " + ".join(f"IF({e}, 0, 1)" for e in exact) + ") != 1"
+            for f, values in v.candidates(compiled, focus, cond).items():
+                for value in values:
+                    reports.append(c.make_v_result(v.tg, f, value_node=value))
+            continue
         bad = [set(v._nonconforming(m, values_focus, strict=False)) for m in members]
         if name == "OrConstraintComponent":
             violators: set | None = set.intersection(*bad) if bad else None
