@@ -301,7 +301,12 @@ class SparqlValidator:
             seen.add(cls)
             if cls.__name__ not in _HANDLERS:
                 raise UnsupportedShapes(f"{shape.node}: {cls.__name__} is not compiled to SPARQL")
-            compiled.components.append(cls(shape))
+            component = cls(shape)
+            if list(shape.message):
+                # pySHACL's own result, less its text description (which
+                # kg never reads and which costs more than the result).
+                component.make_v_result = _lean_result(component)
+            compiled.components.append(component)
         # Nested shapes must compile too.
         for c in compiled.components:
             for nested in _nested_shapes(c):
@@ -402,12 +407,30 @@ class SparqlValidator:
 
     def candidates(self, compiled: _Compiled, focus: _Focus, condition: str) -> dict[Any, set[Any]]:
         """(focus, value) pairs whose value meets ``condition``, by focus."""
-        q = f"SELECT DISTINCT ?this ?value WHERE {{ {self.value_pattern(compiled, focus)} FILTER({condition}) }}"
-        out: dict[Any, set[Any]] = {}
         to = self.terms.to_rdflib
+        out: dict[Any, set[Any]] = {}
+        if _simple(compiled.path):
+            # Predicate first: a scan of one predicate is cheap, a join with
+            # the focus nodes costs an index lookup a row; the few subjects
+            # that meet the condition are then checked against the focus.
+            q = f"SELECT DISTINCT ?this ?value WHERE {{ ?this {compiled.path} ?value . FILTER({condition}) }}"
+            rows = [(r[0], r[1]) for r in self.select(q)]
+            inside = self.members(focus, {f for f, _v in rows})
+            for f, value in rows:
+                if f in inside:
+                    out.setdefault(to(f), set()).add(to(value))
+            return out
+        q = f"SELECT DISTINCT ?this ?value WHERE {{ {self.value_pattern(compiled, focus)} FILTER({condition}) }}"
         for row in self.select(q):
             out.setdefault(to(row[0]), set()).add(to(row[1]))
         return out
+
+    def members(self, focus: _Focus, nodes: set[Any]) -> set[Any]:
+        """Which of the Oxigraph terms ``nodes`` are focus nodes of ``focus``."""
+        if not nodes:
+            return set()
+        q = f"SELECT DISTINCT ?this WHERE {{ {{values}} {focus.pattern} }}"
+        return {r[0] for r in self.select_for("this", sorted(nodes, key=str), q)}
 
     def focus_where(self, focus: _Focus, condition_pattern: str) -> list[Any]:
         q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern} {condition_pattern} }}"
@@ -437,6 +460,54 @@ class SparqlValidator:
         vals = [self.terms.to_ox(v) for v in values]
         q = f"SELECT DISTINCT ?this ?value WHERE {{ {{values}} {self.value_pattern(compiled, focus)} }}"
         return [(to(r[0]), to(r[1])) for r in self.select_for("value", vals, q)]
+
+
+_SIMPLE_PATH = re.compile(r"^(<[^<>]*>|\^\(<[^<>]*>\))$")
+
+
+def _simple(path: str | None) -> bool:
+    """A predicate or its inverse: a path Oxigraph scans without a start node."""
+    return path is not None and _SIMPLE_PATH.match(path) is not None
+
+
+def _lean_result(c: Any) -> Any:
+    """ConstraintComponent.make_v_result for a shape with sh:message: the
+    same result triples (pySHACL 0.26-0.40: type, component, shape,
+    severity, focus node, value, path, messages), no description text."""
+    from rdflib import BNode, Literal
+    from rdflib.namespace import RDF as R
+    from rdflib.namespace import SH as S
+
+    shape = c.shape
+    sg = shape.sg.graph
+    messages = [m if not isinstance(m, Literal) else m for m in shape.message]
+    path = shape.path() if shape.is_property_shape else None
+    severity = shape.severity
+
+    def make_v_result(datagraph: Any, focus_node: Any, value_node: Any = None, result_path: Any = None,
+                      constraint_component: Any = None, source_constraint: Any = None, extra_messages: Any = None,
+                      bound_vars: Any = None) -> Report:
+        if extra_messages or bound_vars is not None or source_constraint is not None:
+            return type(c).make_v_result(c, datagraph, focus_node, value_node, result_path, constraint_component,
+                                         source_constraint, extra_messages, bound_vars)
+        node = BNode()
+        triples = [
+            (node, R.type, S.ValidationResult),
+            (node, S.sourceConstraintComponent, (sg, constraint_component or c.shacl_constraint_component)),
+            (node, S.sourceShape, (sg, shape.node)),
+            (node, S.resultSeverity, severity),
+            (node, S.focusNode, (datagraph or sg, focus_node)),
+        ]
+        if value_node is not None:
+            triples.append((node, S.value, (datagraph, value_node)))
+        p = result_path if result_path is not None else path
+        if p is not None:
+            triples.append((node, S.resultPath, (sg, p)))
+        for m in messages:
+            triples.append((node, S.resultMessage, m))
+        return ("", node, triples)
+
+    return make_v_result
 
 
 def _severity(report: Report) -> str:
@@ -598,12 +669,47 @@ _VALUE_FILTERS = {
 def _value_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
     """A component judged value by value: the query narrows the values,
     pySHACL's evaluate judges what is left."""
-    cond = _VALUE_FILTERS[type(c).__name__](c)
-    cands = v.candidates(compiled, focus, cond)
+    if type(c).__name__ == "PatternConstraintComponent":
+        cands = _pattern_candidates(v, compiled, c, focus)
+    else:
+        cands = v.candidates(compiled, focus, _VALUE_FILTERS[type(c).__name__](c))
     if not cands:
         return []
     _ok, reports = c.evaluate(v.executor, v.tg, cands, [])
     return list(reports)
+
+
+def _pattern_candidates(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> dict[Any, set[Any]]:
+    """Values that can fail sh:pattern. Oxigraph's regular expressions are
+    not Python's (no back-references), so no SPARQL filter: the values come
+    as text and pySHACL's own compiled expressions pass the IRIs and strings
+    that match (pySHACL matches exactly that text); the rest is judged by
+    pySHACL in full."""
+    import pyoxigraph as ox
+
+    compiled_res = [c.compiled_cache[r] for r in c.string_rules] if hasattr(c, "compiled_cache") else None
+    if not compiled_res:
+        return v.candidates(compiled, focus, "true")
+    strings = (XSD + "string", RDF + "langString")
+    to = v.terms.to_rdflib
+    rows = []
+    if _simple(compiled.path):
+        q = f"SELECT DISTINCT ?this ?value WHERE {{ ?this {compiled.path} ?value . }}"
+    else:
+        q = f"SELECT DISTINCT ?this ?value WHERE {{ {v.value_pattern(compiled, focus)} }}"
+    for r in v.select(q):
+        value = r[1]
+        if isinstance(value, ox.NamedNode) or (isinstance(value, ox.Literal) and value.datatype.value in strings):
+            text = value.value
+            if all(rx.search(text) for rx in compiled_res):
+                continue
+        rows.append((r[0], value))
+    inside = v.members(focus, {f for f, _v in rows}) if _simple(compiled.path) else None
+    out: dict[Any, set[Any]] = {}
+    for f, value in rows:
+        if inside is None or f in inside:
+            out.setdefault(to(f), set()).add(to(value))
+    return out
 
 
 def _count_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
@@ -624,8 +730,16 @@ def _count_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus)
             foci = [r[0] for r in v.select(q)]
     elif name == "MaxCountConstraintComponent":
         (n,) = [int(x) for x in _params(c, "maxCount")]
-        q = f"SELECT ?this WHERE {{ {focus.pattern} {vp} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})"
-        foci = [r[0] for r in v.select(q)]
+        if _simple(compiled.path):  # predicate first (see SparqlValidator.candidates)
+            # One predicate in one graph: every (?this, ?value) row is a
+            # distinct triple, so counting rows counts distinct values
+            # without hashing them (long texts).
+            q = f"SELECT ?this WHERE {{ {vp} }} GROUP BY ?this HAVING (COUNT(*) > {n})"
+            many = {r[0] for r in v.select(q)}
+            foci = sorted(v.members(focus, many), key=str)
+        else:
+            q = f"SELECT ?this WHERE {{ {focus.pattern} {vp} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})"
+            foci = [r[0] for r in v.select(q)]
     elif name == "HasValueConstraintComponent":
         tests = " && ".join(
             f"NOT EXISTS {{ {vp} FILTER(sameTerm(?value, {_sparql_term(x)})) }}" for x in _params(c, "hasValue")
@@ -699,13 +813,26 @@ def _pair_one(c: Any, pred: str, other: Any, mini: Any, values: dict, v: SparqlV
 
 
 def _node(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    import pyoxigraph as ox
+
     values_focus = _values_focus(focus, compiled.path)
     reports: list[Report] = []
     for nested in _nested_shapes(c):
-        bad = v._nonconforming(nested, values_focus, strict=True)
-        if not bad:
-            continue
-        for f, value in v.pairs(compiled, focus, bad.keys()):
+        exact = _exact_nonconforming(v, nested, "?value", strict=True)
+        pairs = None
+        if exact is not None:
+            # One query finds the values that fail; the nested shape then
+            # runs on those alone for its results (sh:detail).
+            found = v.candidates(compiled, focus, exact)
+            failing = sorted({v.terms.to_ox(x) for xs in found.values() for x in xs}, key=str)
+            if not any(isinstance(x, ox.BlankNode) for x in failing):
+                pairs = [(f, x) for f, xs in found.items() for x in xs]
+                block = " ".join(_ox_sparql(x) for x in failing)
+                bad = v._evaluate(nested, _Focus(f"VALUES ?this {{ {block} }}", "values:" + block)) if failing else {}
+        if pairs is None:
+            bad = v._nonconforming(nested, values_focus, strict=True)
+            pairs = v.pairs(compiled, focus, bad.keys()) if bad else []
+        for f, value in pairs:
             text, node, triples = c.make_v_result(v.tg, f, value_node=value)
             from rdflib.namespace import SH as S
 
@@ -725,14 +852,14 @@ def _property(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) ->
     return reports
 
 
-def _exact_nonconforming(v: SparqlValidator, shape: Any, var: str) -> str | None:
+def _exact_nonconforming(v: SparqlValidator, shape: Any, var: str, strict: bool = False) -> str | None:
     """A SPARQL condition that holds exactly when the node ``var`` does not
     conform to ``shape`` in the sense sh:or, sh:and, sh:xone and sh:not use
     (results of an allowed severity conform), for shapes made only of
     components SPARQL decides exactly: sh:class, sh:nodeKind, sh:minCount 1.
     None for any other shape (it is then evaluated in full)."""
     compiled = v._compile(shape)
-    if str(shape.severity) in v.allowed:
+    if not strict and str(shape.severity) in v.allowed:
         return "false"
     parts = []
     for c in compiled.components:
@@ -756,6 +883,12 @@ def _exact_nonconforming(v: SparqlValidator, shape: Any, var: str) -> str | None
                 return None
             if n == 1:
                 parts.append(f"NOT EXISTS {{ {var} {compiled.path} {x} . }}")
+        elif name == "PropertyConstraintComponent":
+            for nested in _nested_shapes(c):
+                inner = _exact_nonconforming(v, nested, x if compiled.path is not None else var, strict)
+                if inner is None:
+                    return None
+                parts.append(inner if compiled.path is None else f"EXISTS {{ {var} {compiled.path} {x} . FILTER({inner}) }}")
         else:
             return None
     return "(" + " || ".join(parts) + ")" if parts else "false"
@@ -891,6 +1024,18 @@ class StoreGraph:
     def __init__(self, store: Any, terms: _Terms) -> None:
         self.store = store
         self.terms = terms
+        # Many results name the same document: its identifier, file and
+        # flags are read once.
+        self._memo: dict[tuple[str, Any, Any, Any], Any] = {}
+
+    def _cached(self, kind: str, s: Any, p: Any, o: Any, compute: Any) -> Any:
+        key = (kind, s, p, o)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = compute()
+            if len(self._memo) < 500_000:
+                self._memo[key] = hit
+        return hit
 
     def _pattern(self, s: Any, p: Any, o: Any) -> Iterator[Any]:
         conv = self.terms.to_ox
@@ -900,34 +1045,26 @@ class StoreGraph:
 
     def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
         s, p, o = triple
-        try:
-            return next(iter(self._pattern(s, p, o)), None) is not None
-        except TypeError:
-            return False
+
+        def compute() -> bool:
+            try:
+                return next(iter(self._pattern(s, p, o)), None) is not None
+            except TypeError:  # a literal as subject
+                return False
+
+        return self._cached("in", s, p, o, compute)
 
     def subjects(self, p: Any, o: Any) -> Iterator[Any]:
-        from rdflib import Literal
-
-        if isinstance(o, Literal) and False:
-            return iter(())
-        seen = set()
-        for q in self._pattern(None, p, o):
-            t = self.terms.to_rdflib(q.subject)
-            if t not in seen:
-                seen.add(t)
-                yield t
+        return iter(self._cached("s", None, p, o, lambda: tuple(dict.fromkeys(
+            self.terms.to_rdflib(q.subject) for q in self._pattern(None, p, o)))))
 
     def objects(self, s: Any, p: Any) -> Iterator[Any]:
         from rdflib import Literal
 
         if isinstance(s, Literal):
-            return
-        seen = set()
-        for q in self._pattern(s, p, None):
-            t = self.terms.to_rdflib(q.object)
-            if t not in seen:
-                seen.add(t)
-                yield t
+            return iter(())
+        return iter(self._cached("o", s, p, None, lambda: tuple(dict.fromkeys(
+            self.terms.to_rdflib(q.object) for q in self._pattern(s, p, None)))))
 
 
 def validate_store(store: Any, shapes: Any, namespaces: Any = None, strings: set[str] | None = None) -> Any:
