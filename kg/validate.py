@@ -398,12 +398,13 @@ def validate_partitioned(
 SHACL_ENGINES = ("sparql", "partitioned", "pyshacl")  # kg build --shacl: the default first
 
 
-def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir: Any = None) -> ValidationReport:
+def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir: Any = None, processes: int = 1) -> ValidationReport:
     """pySHACL's results over the union of the chunks, from the shapes
     compiled to SPARQL and run over an Oxigraph store of the union
     (kg.validate_sparql). ``store_dir``: a folder to hold a temporary
     on-disk store (memory stays bounded; removed afterwards), else the store
-    is in memory. Raises
+    is in memory. ``processes`` > 1 shares the shapes out over forked
+    processes over the same store. Raises
     kg.validate_sparql.UnsupportedShapes before reading any chunk when the
     shapes use what the compiler does not translate."""
     from kg import validate_sparql as vs
@@ -417,7 +418,7 @@ def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir:
     where = tempfile.mkdtemp(prefix="shacl-store-", dir=str(store_dir)) if store_dir is not None else None
     try:
         store, strings = vs.store_from_texts(itertools.chain(texts, [shared_chunk] if shared_chunk.strip() else []), where)
-        report = vs.validate_store(store, shapes, Graph().namespace_manager, strings)
+        report = vs.validate_store(store, shapes, Graph().namespace_manager, strings, processes=processes, store_path=where)
         del store  # closes an on-disk store before its folder goes
         return report
     finally:
@@ -454,7 +455,7 @@ def validate_chunks(
         from kg.validate_sparql import UnsupportedShapes
 
         try:
-            return validate_sparql(publication_chunks, shared_chunk, store_dir=store_dir)
+            return validate_sparql(publication_chunks, shared_chunk, store_dir=store_dir, processes=processes)
         except UnsupportedShapes as e:
             import logging
 

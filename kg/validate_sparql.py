@@ -266,6 +266,7 @@ class SparqlValidator:
         self.allowed = {f"{SH}Info", f"{SH}Warning"}
         self._compiled: dict[Any, _Compiled] = {}
         self._memo: dict[tuple[Any, str], dict[Any, list[Report]]] = {}
+        self._counts: dict[str, dict[Any, int]] = {}
         self.queries = 0
         self.subclasses = next(iter(store.quads_for_pattern(None, ox.NamedNode(RDFS + "subClassOf"), None, None)), None) is not None
         self.shapes = [s for s in self.sg.shapes]
@@ -315,9 +316,12 @@ class SparqlValidator:
 
     # ---- running
 
-    def validate(self) -> tuple[bool, list[Report]]:
+    def validate(self, only: set[Any] | None = None) -> tuple[bool, list[Report]]:
+        """Every shape with targets (those in ``only``, when given) over the store."""
         reports: list[Report] = []
         for shape in self.shapes:
+            if only is not None and shape.node not in only:
+                continue
             focus = _targets(shape, self.subclasses)
             if focus is None:
                 continue
@@ -326,10 +330,14 @@ class SparqlValidator:
         conforms = not any(_severity(r) not in self.allowed for r in reports)
         return conforms, reports
 
-    def results_graph(self) -> tuple[bool, Any]:
+    def targeted(self) -> list[Any]:
+        """The nodes of the shapes with targets (what :meth:`validate` runs)."""
+        return [s.node for s in self.shapes if _targets(s) is not None]
+
+    def results_graph(self, only: set[Any] | None = None) -> tuple[bool, Any]:
         from pyshacl.validator import Validator
 
-        conforms, reports = self.validate()
+        conforms, reports = self.validate(only)
         self._describe_blank_nodes(reports)
         vg, _text = Validator.create_validation_report(self.sg, conforms, reports)
         return conforms, vg
@@ -424,6 +432,18 @@ class SparqlValidator:
         for row in self.select(q):
             out.setdefault(to(row[0]), set()).add(to(row[1]))
         return out
+
+    def counts(self, path: str) -> dict[Any, int]:
+        """Subjects with more than one value on the simple ``path``, and how
+        many: one query per path, shared by every sh:maxCount on it."""
+        hit = self._counts.get(path)
+        if hit is None:
+            # One predicate in one graph: every (?this, ?value) row is a
+            # distinct triple, so counting rows counts distinct values
+            # without hashing them (long texts).
+            q = f"SELECT ?this (COUNT(*) AS ?n) WHERE {{ ?this {path} ?value . }} GROUP BY ?this HAVING (COUNT(*) > 1)"
+            hit = self._counts[path] = {r[0]: int(r[1].value) for r in self.select(q)}
+        return hit
 
     def members(self, focus: _Focus, nodes: set[Any]) -> set[Any]:
         """Which of the Oxigraph terms ``nodes`` are focus nodes of ``focus``."""
@@ -730,12 +750,9 @@ def _count_level(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus)
             foci = [r[0] for r in v.select(q)]
     elif name == "MaxCountConstraintComponent":
         (n,) = [int(x) for x in _params(c, "maxCount")]
-        if _simple(compiled.path):  # predicate first (see SparqlValidator.candidates)
-            # One predicate in one graph: every (?this, ?value) row is a
-            # distinct triple, so counting rows counts distinct values
-            # without hashing them (long texts).
-            q = f"SELECT ?this WHERE {{ {vp} }} GROUP BY ?this HAVING (COUNT(*) > {n})"
-            many = {r[0] for r in v.select(q)}
+        if _simple(compiled.path) and n >= 1:  # predicate first (see SparqlValidator.candidates)
+            counts = v.counts(compiled.path)
+            many = {f for f, k in counts.items() if k > n}
             foci = sorted(v.members(focus, many), key=str)
         else:
             q = f"SELECT ?this WHERE {{ {focus.pattern} {vp} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {n})"
@@ -1067,16 +1084,92 @@ class StoreGraph:
             self.terms.to_rdflib(q.object) for q in self._pattern(s, p, None)))))
 
 
-def validate_store(store: Any, shapes: Any, namespaces: Any = None, strings: set[str] | None = None) -> Any:
+def validate_store(store: Any, shapes: Any, namespaces: Any = None, strings: set[str] | None = None,
+                   processes: int = 1, store_path: str | None = None) -> Any:
     """pySHACL's results over the data in ``store`` as kg.validate's
-    ValidationReport (results graph, annotated violations)."""
+    ValidationReport (results graph, annotated violations). With
+    ``processes`` > 1 the shapes are shared out over forked processes; an
+    on-disk store (``store_path``) is opened read-only in each."""
     from kg import validate as kv
 
     terms = _Terms(strings)
     validator = SparqlValidator(shapes, store, namespaces, terms)
+    targeted = validator.targeted()
+    if processes > 1 and len(targeted) > 1 and _can_fork():
+        return _validate_forked(validator, targeted, processes, store_path)
     conforms, vg = validator.results_graph()
     violations = kv._sorted_unique(kv._read_results(vg, StoreGraph(store, terms)))
     return kv.ValidationReport(kv._conforms(violations), violations, vg)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import os
+
+    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _part(validator: SparqlValidator, only: set[Any]) -> tuple[tuple[Any, ...], str]:
+    """One share of the shapes: its annotated violations and its results graph as N-Triples."""
+    from kg import validate as kv
+
+    _conforms, vg = validator.results_graph(only)
+    violations = kv._sorted_unique(kv._read_results(vg, StoreGraph(validator.store, validator.terms)))
+    return violations, vg.serialize(format="nt")
+
+
+def _validate_forked(validator: SparqlValidator, targeted: list[Any], processes: int, store_path: str | None) -> Any:
+    """The shapes dealt out round-robin (neighbouring shapes share targets
+    and cost alike) over forked children, the first share in this process.
+    A child inherits the in-memory store; an on-disk one it opens read-only
+    (RocksDB's threads do not survive a fork)."""
+    import multiprocessing
+
+    from rdflib import Graph
+
+    from kg import validate as kv
+
+    n = min(processes, len(targeted))
+    shares = [set(targeted[i::n]) for i in range(n)]
+    ctx = multiprocessing.get_context("fork")
+    pipes, children = [], []
+    for share in shares[1:]:
+        receive, send = ctx.Pipe(duplex=False)
+        child = ctx.Process(target=_child, args=(validator, share, store_path, send), daemon=True)
+        child.start()
+        send.close()
+        pipes.append(receive)
+        children.append(child)
+    parts = [_part(validator, shares[0])]
+    for receive, child in zip(pipes, children):
+        try:
+            outcome = receive.recv()
+        except EOFError:
+            outcome = ("error", f"validation process {child.pid} ended without a result")
+        child.join()
+        if outcome[0] == "error":
+            from kg.errors import ValidationSetupError
+
+            raise ValidationSetupError(f"SPARQL validation failed in a worker: {outcome[1]}")
+        parts.append(outcome[1])
+    violations = kv._sorted_unique(v for vs, _nt in parts for v in vs)
+    context: dict = {}  # one node per label: a path copied from the shapes graph is one node in every part
+    graphs = [Graph().parse(data=nt, format="nt", bnode_context=context) for _vs, nt in parts]
+    conforms = kv._conforms(violations)
+    return kv.ValidationReport(conforms, violations, kv._merge_results(graphs, conforms))
+
+
+def _child(validator: SparqlValidator, share: set[Any], store_path: str | None, send: Any) -> None:
+    try:
+        if store_path is not None:
+            import pyoxigraph as ox
+
+            validator.store = ox.Store.read_only(store_path)
+        send.send(("ok", _part(validator, share)))
+    except BaseException as e:  # noqa: BLE001 - reported to the parent, which raises
+        send.send(("error", f"{type(e).__name__}: {e}"))
+    finally:
+        send.close()
 
 
 def check_shapes(shapes: Any) -> None:

@@ -221,11 +221,19 @@ def test_on_disk_store(sample_chunks, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # the temporary store is gone
 
 
+@pytest.mark.parametrize("on_disk", [False, True])
+def test_two_processes_give_the_same_results(sample_chunks, tmp_path: Path, on_disk: bool) -> None:
+    chunks, shared = sample_chunks
+    got = validate_sparql(iter(chunks), shared, processes=2, store_dir=tmp_path if on_disk else None)
+    assert_same(validate_whole(chunks, shared), got)
+
+
 def test_corpus(corpus_chunks) -> None:
     chunks, shared = corpus_chunks
     reference = validate_whole(chunks, shared)
     assert len(reference.violations) > 0
     assert_same(reference, validate_sparql(iter(chunks), shared))
+    assert_same(reference, validate_sparql(iter(chunks), shared, processes=3))
 
 
 def test_corpus_chunks_cut_at_random(corpus_chunks) -> None:
