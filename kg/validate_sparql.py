@@ -88,42 +88,43 @@ class _Terms:
     N-Triples parser would spell them (normalised literals)."""
 
     def __init__(self, explicit_strings: set[str] | None = None) -> None:
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
         # Lexical forms written "..."^^xsd:string in the input: Oxigraph
         # stores them as simple literals, rdflib keeps the datatype.
         self.explicit_strings = explicit_strings or set()
         self._cache: dict[Any, Any] = {}
+        # Bound once: these run per term, an import statement per call costs more.
+        self._ox, self._URIRef, self._BNode, self._Literal = ox, URIRef, BNode, Literal
+        self._xsd_string = URIRef(XSD + "string")
 
     def to_rdflib(self, t: Any) -> Any:
         hit = self._cache.get(t)
         if hit is not None:
             return hit
-        import pyoxigraph as ox
-        from rdflib import BNode, Literal, URIRef
-
+        ox = self._ox
         if isinstance(t, ox.NamedNode):
-            r = URIRef(t.value)
+            r = self._URIRef(t.value)
         elif isinstance(t, ox.BlankNode):
-            r = BNode(t.value)
+            r = self._BNode(t.value)
         elif t.language:
-            r = Literal(t.value, lang=t.language)
+            r = self._Literal(t.value, lang=t.language)
         elif t.datatype.value == XSD + "string":
-            r = Literal(t.value, datatype=URIRef(XSD + "string")) if t.value in self.explicit_strings else Literal(t.value)
+            r = self._Literal(t.value, datatype=self._xsd_string) if t.value in self.explicit_strings else self._Literal(t.value)
         else:
-            r = Literal(t.value, datatype=URIRef(t.datatype.value))
+            r = self._Literal(t.value, datatype=self._URIRef(t.datatype.value))
         if len(self._cache) < 200_000:
             self._cache[t] = r
         return r
 
-    @staticmethod
-    def to_ox(t: Any) -> Any:
-        import pyoxigraph as ox
-        from rdflib import BNode, Literal, URIRef
-
-        if isinstance(t, URIRef):
+    def to_ox(self, t: Any) -> Any:
+        ox = self._ox
+        if isinstance(t, self._URIRef):
             return ox.NamedNode(str(t))
-        if isinstance(t, BNode):
+        if isinstance(t, self._BNode):
             return ox.BlankNode(str(t))
-        if isinstance(t, Literal):
+        if isinstance(t, self._Literal):
             if t.language:
                 return ox.Literal(str(t), language=t.language)
             if t.datatype is not None:
