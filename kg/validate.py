@@ -7,9 +7,13 @@ publication and source file it is about, and whether that source is cut
 short: a truncated source may legitimately break completeness shapes, and the
 report says so rather than the shapes being loosened.
 
-Three ways to validate a build, with the same results:
+Four ways to validate a build, with the same results:
 
-- :func:`validate_partitioned` (the build's default): per batch of
+- :func:`validate_sparql` (the build's default): the shapes compiled to
+  SPARQL over an Oxigraph store of the chunks (kg.validate_sparql), the
+  candidates judged by pySHACL's own constraint components; shapes it cannot
+  translate fall back to the partitioned engine;
+- :func:`validate_partitioned`: per batch of
   publications in worker processes, each focus node judged once on every
   triple its shapes read (kg.validate_partitioned, kg.validate_plan); memory
   holds a few batches and the partition index, not the whole graph;
