@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("out", type=Path, help="a built output folder (with kamervragen.trig)")
     ap.add_argument("--engines", default="sparql,partitioned,pyshacl")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--disk", action="store_true", help="the sparql engine's store on disk (as the build does above 256 MB)")
+    ap.add_argument("--disk", action="store_true", help="the sparql engine's store on disk (as the build does above 512 MB of chunks)")
     args = ap.parse_args()
     trig = args.out / "kamervragen.trig"
     for engine in args.engines.split(","):
