@@ -1102,13 +1102,17 @@ def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, engine: 
 
     size = chunks.path.stat().st_size if isinstance(chunks, _Chunks) else 0
     store_dir = scratch if scratch is not None and size > IN_MEMORY_VALIDATION_BYTES else None
-    return validate_chunks(chunks, shared_chunk, engine=engine, processes=jobs, store_dir=store_dir)
+    # A small build's queries take less than forking costs.
+    processes = jobs if engine != "sparql" or size > PARALLEL_VALIDATION_BYTES else 1
+    return validate_chunks(chunks, shared_chunk, engine=engine, processes=processes, store_dir=store_dir)
 
 
 # The SPARQL engine's store stays in memory below this much chunk text (an
 # in-memory Oxigraph store takes about 2.7x the N-Triples: 680 MB for 10k
 # publications; on disk it loads about 2x slower, in bounded memory).
 IN_MEMORY_VALIDATION_BYTES = 512 * 1024 * 1024
+# ... and its queries run in one process below this much (about 2,000 publications).
+PARALLEL_VALIDATION_BYTES = 64 * 1024 * 1024
 
 
 # ------------------------------------------------------------------- report
