@@ -59,6 +59,7 @@ _DESCRIPTIVE = {
 }
 
 BATCH = 400  # terms per VALUES block when fetching the values of candidates
+MEMBERS_LIMIT = 2000  # more predicate-first candidates than this: ask from the focus nodes instead
 
 
 class UnsupportedShapes(KgError):
@@ -713,19 +714,28 @@ def _pattern_candidates(v: SparqlValidator, compiled: _Compiled, c: Any, focus: 
         return v.candidates(compiled, focus, "true")
     strings = (XSD + "string", RDF + "langString")
     to = v.terms.to_rdflib
-    rows = []
+
+    def failing(q: str) -> list[tuple[Any, Any]]:
+        rows = []
+        for r in v.select(q):
+            value = r[1]
+            if isinstance(value, ox.NamedNode) or (isinstance(value, ox.Literal) and value.datatype.value in strings):
+                text = value.value
+                if all(rx.search(text) for rx in compiled_res):
+                    continue
+            rows.append((r[0], value))
+        return rows
+
+    rows = None
     if _simple(compiled.path):
-        q = f"SELECT DISTINCT ?this ?value WHERE {{ ?this {compiled.path} ?value . }}"
-    else:
-        q = f"SELECT DISTINCT ?this ?value WHERE {{ {v.value_pattern(compiled, focus)} }}"
-    for r in v.select(q):
-        value = r[1]
-        if isinstance(value, ox.NamedNode) or (isinstance(value, ox.Literal) and value.datatype.value in strings):
-            text = value.value
-            if all(rx.search(text) for rx in compiled_res):
-                continue
-        rows.append((r[0], value))
-    inside = v.members(focus, {f for f, _v in rows}) if _simple(compiled.path) else None
+        rows = failing(f"SELECT DISTINCT ?this ?value WHERE {{ ?this {compiled.path} ?value . }}")
+        if len(rows) > MEMBERS_LIMIT:  # the path is used far beyond these focus nodes (rdfs:label)
+            rows = None
+    inside = None
+    if rows is None:
+        rows = failing(f"SELECT DISTINCT ?this ?value WHERE {{ {v.value_pattern(compiled, focus)} }}")
+    elif rows:
+        inside = v.members(focus, {f for f, _v in rows})
     out: dict[Any, set[Any]] = {}
     for f, value in rows:
         if inside is None or f in inside:

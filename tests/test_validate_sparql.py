@@ -286,3 +286,15 @@ def test_build_on_disk_store_writes_the_same_validation_files(samples: Path, tmp
     monkeypatch.setattr(kg.build, "IN_MEMORY_VALIDATION_BYTES", 0)
     _assert_builds_agree([samples], tmp_path)
     assert not any(p.name.startswith("shacl-store-") for p in (tmp_path / "sparql").rglob("*"))
+
+
+def test_focus_first_when_a_predicate_is_used_widely(sample_chunks, monkeypatch: pytest.MonkeyPatch) -> None:
+    # sh:pattern candidates found from the predicate are checked against the
+    # focus nodes; past a limit they are asked for from the focus nodes.
+    import kg.validate_sparql
+
+    monkeypatch.setattr(kg.validate_sparql, "MEMBERS_LIMIT", 0)
+    chunks, shared = sample_chunks
+    assert_same(validate_whole(chunks, shared), validate_sparql(iter(chunks), shared))
+    data, shapes = component_case()
+    assert_sparql_equals_whole(data, shapes)
