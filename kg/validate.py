@@ -422,7 +422,10 @@ def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir:
     where = tempfile.mkdtemp(prefix="shacl-store-", dir=str(store_dir)) if store_dir is not None else None
     try:
         store, strings = vs.store_from_texts(itertools.chain(texts, [shared_chunk] if shared_chunk.strip() else []), where)
-        report = vs.validate_store(store, shapes, Graph().namespace_manager, strings, processes=processes, store_path=where)
+        try:
+            report = vs.validate_store(store, shapes, Graph().namespace_manager, strings, processes=processes, store_path=where)
+        except vs.UnsupportedShapes as e:  # the chunks are read: no falling back now
+            raise ValidationSetupError(f"the SPARQL engine met what check_shapes let through: {e}") from e
         del store  # closes an on-disk store before its folder goes
         return report
     finally:

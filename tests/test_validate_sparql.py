@@ -164,6 +164,8 @@ def test_unsupported_shapes_are_refused() -> None:
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { }\" ] .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:deactivated true ; sh:nodeKind sh:IRI .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:unknownThing 3 .",
+        "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:lessThan ex:q , ex:r .",
+        "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:in ( [ a ex:D ] ) .",
     ):
         g = Graph().parse(data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:ex:> . " + extra, format="turtle")
         with pytest.raises(UnsupportedShapes):
