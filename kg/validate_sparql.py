@@ -24,8 +24,15 @@ sh:property) are evaluated on the value nodes of the outer shape, found by a
 sub-select over the outer shape's own focus query; their results decide
 conformance and, for sh:node, are attached as sh:detail as pySHACL does.
 
-A shape feature the compiler does not know raises :class:`UnsupportedShapes`;
-kg.validate then falls back to the partitioned pySHACL engine.
+SHACL-SPARQL constraints (sh:sparql) run per focus node through pySHACL's
+own code, their queries answered by Oxigraph with $this substituted: equal to
+pySHACL wherever rdflib's and Oxigraph's SPARQL agree (they differ on corner
+cases such as a pre-bound variable over an empty pattern); kg's shapes have
+none.
+
+A shape feature the compiler does not know raises :class:`UnsupportedShapes`
+(checked by building and running every query over an empty store before any
+data is read); kg.validate then falls back to the partitioned pySHACL engine.
 
 pySHACL, rdflib and pyoxigraph are imported inside the functions that use
 them (``import kg.validate_sparql`` stays cheap).
@@ -965,7 +972,86 @@ def _logical(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> 
     return reports
 
 
+def _sparql_constraint(v: SparqlValidator, compiled: _Compiled, c: Any, focus: _Focus) -> list[Report]:
+    """sh:sparql (SHACL-SPARQL SELECT constraints): pySHACL's own code runs
+    each constraint per focus node, $this pre-bound and $PATH substituted as
+    it does; only its ``target_graph.query`` is answered by Oxigraph (the
+    variables pre-bound by substitution, SEP-0007)."""
+    foci = [r[0] for r in v.select(f"SELECT DISTINCT ?this WHERE {{ {focus.pattern} }}")]
+    if not foci:
+        return []
+    graph = _OxigraphQueryGraph(v)
+    to = v.terms.to_rdflib
+    reports: list[Report] = []
+    for f in foci:
+        _ok, rs = c.evaluate(v.executor, graph, {to(f): {to(f)}}, [])
+        reports.extend(rs)
+    return reports
+
+
+def _oxigraph_query_graph_class() -> Any:
+    from rdflib import Graph
+
+    class OxigraphQueryGraph(Graph):
+        """An empty rdflib graph (for pySHACL's messages and copies) whose
+        SPARQL queries run over the validator's Oxigraph store."""
+
+        def __init__(self, validator: SparqlValidator) -> None:
+            super().__init__()
+            self._validator = validator
+            for prefix, ns in validator.tg.namespaces():
+                self.bind(prefix, ns, override=True, replace=True)
+
+        def query(self, query_object: Any, *args: Any, initBindings: Any = None, **kwargs: Any) -> Any:  # noqa: N803 - rdflib's name
+            import pyoxigraph as ox
+
+            v = self._validator
+            subs = {ox.Variable(str(k)): v.terms.to_ox(t) for k, t in (initBindings or {}).items()}
+            rows = v.store.query(str(query_object), substitutions=subs) if subs else v.store.query(str(query_object))
+            if isinstance(rows, bool):
+                raise UnsupportedShapes("an ASK query as a SPARQL constraint")
+            names = [var.value for var in rows.variables]
+            bindings = []
+            for row in rows:
+                bindings.append({n: v.terms.to_rdflib(row[n]) for n in names if row[n] is not None})
+            return _Rows(bindings)
+
+    return OxigraphQueryGraph
+
+
+class _Row(dict):
+    def asdict(self) -> dict:
+        return dict(self)
+
+
+class _Rows:
+    """What pySHACL reads of an rdflib query result: ``bindings`` and rows with ``asdict()``."""
+
+    def __init__(self, bindings: list[dict]) -> None:
+        self.bindings = bindings
+
+    def __len__(self) -> int:
+        return len(self.bindings)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[_Row]:
+        return (_Row(b) for b in self.bindings)
+
+
+def _OxigraphQueryGraph(validator: SparqlValidator) -> Any:  # noqa: N802 - a class made on first use (rdflib imported late)
+    global _OXIGRAPH_QUERY_GRAPH
+    if _OXIGRAPH_QUERY_GRAPH is None:
+        _OXIGRAPH_QUERY_GRAPH = _oxigraph_query_graph_class()
+    return _OXIGRAPH_QUERY_GRAPH(validator)
+
+
+_OXIGRAPH_QUERY_GRAPH: Any = None
+
+
 _HANDLERS = {
+    "SPARQLBasedConstraint": _sparql_constraint,
     **{name: _value_level for name in _VALUE_FILTERS},
     "MinCountConstraintComponent": _count_level,
     "MaxCountConstraintComponent": _count_level,

@@ -157,11 +157,40 @@ def test_every_component_equals_pyshacl() -> None:
     assert_sparql_equals_whole(data, shapes)
 
 
+SPARQL_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:ex:> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex: sh:declare [ sh:prefix "ex" ; sh:namespace "urn:ex:"^^xsd:anyURI ] .
+ex:Later a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:sparql [ sh:prefixes ex: ;
+        sh:message "{$this} ends before it starts ({?end})" ;
+        sh:select "SELECT $this ?value ?end WHERE { $this ex:start ?value ; ex:end ?end . FILTER(?end < ?value) }" ] .
+ex:Unique a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:code ;
+    sh:message "code shared with {?other}"@en ;
+    sh:sparql [ sh:prefixes ex: ;
+        sh:select "SELECT $this ?value ?other WHERE { $this $PATH ?value . ?other $PATH ?value . FILTER(?other != $this) }" ] .
+ex:Failure a sh:NodeShape ; sh:targetNode ex:t1 ;
+    sh:sparql [ sh:select "SELECT $this ?failure WHERE { $this <urn:ex:start> ?s . BIND(?s > 4 AS ?failure) FILTER(?failure) }" ] .
+"""
+
+
+def test_sparql_constraints_equal_pyshacl() -> None:
+    shapes = Graph().parse(data=SPARQL_SHAPES, format="turtle")
+    data = Graph().parse(data="""@prefix ex: <urn:ex:> .
+        ex:t1 a ex:Thing ; ex:start 5 ; ex:end 3 ; ex:code "a" .
+        ex:t2 a ex:Thing ; ex:start 1 ; ex:end 3 ; ex:code "a" , "b" .
+        ex:t3 a ex:Thing ; ex:code "b" .""", format="turtle")
+    reference = validate(data, shapes)
+    assert {v.constraint for v in reference.violations} == {"SPARQLConstraintComponent"}
+    assert any("ends before it starts (3)" in v.message for v in reference.violations)
+    assert {v.shape for v in reference.violations} == {"urn:ex:Later", "urn:ex:Unique", "urn:ex:Failure"}
+    assert_sparql_equals_whole(data, shapes)
+
+
 def test_unsupported_shapes_are_refused() -> None:
     for extra in (
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true .",
         "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:D ] ; sh:qualifiedMinCount 1 .",
-        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { }\" ] .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:deactivated true ; sh:nodeKind sh:IRI .",
         "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:unknownThing 3 .",
         "ex:S a sh:PropertyShape ; sh:targetClass ex:C ; sh:path ex:p ; sh:lessThan ex:q , ex:r .",
