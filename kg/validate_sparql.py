@@ -326,12 +326,12 @@ class SparqlValidator:
 
     # ---- running
 
-    def validate(self, only: set[Any] | None = None) -> tuple[bool, list[Report]]:
-        """Every shape with targets (those in ``only``, when given) over the store."""
+    def validate(self, only: Iterable[Any] | None = None) -> tuple[bool, list[Report]]:
+        """Every shape with targets (the shapes named by ``only``, in its
+        order, when given: it may be a lazy claim on shared work) over the store."""
         reports: list[Report] = []
-        for shape in self.shapes:
-            if only is not None and shape.node not in only:
-                continue
+        by_node = {s.node: s for s in self.shapes}
+        for shape in self.shapes if only is None else (by_node[n] for n in only):
             focus = _targets(shape, self.subclasses)
             if focus is None:
                 continue
@@ -344,7 +344,7 @@ class SparqlValidator:
         """The nodes of the shapes with targets (what :meth:`validate` runs)."""
         return [s.node for s in self.shapes if _targets(s) is not None]
 
-    def results_graph(self, only: set[Any] | None = None) -> tuple[bool, Any]:
+    def results_graph(self, only: Iterable[Any] | None = None) -> tuple[bool, Any]:
         from pyshacl.validator import Validator
 
         conforms, reports = self.validate(only)
@@ -1202,7 +1202,7 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _part(validator: SparqlValidator, only: set[Any]) -> tuple[tuple[Any, ...], str]:
+def _part(validator: SparqlValidator, only: Iterable[Any]) -> tuple[tuple[Any, ...], str]:
     """One share of the shapes: its annotated violations and its results graph as N-Triples."""
     from kg import validate as kv
 
@@ -1211,11 +1211,24 @@ def _part(validator: SparqlValidator, only: set[Any]) -> tuple[tuple[Any, ...], 
     return violations, vg.serialize(format="nt")
 
 
+def _claims(targeted: list[Any], counter: Any) -> Iterator[Any]:
+    """The shapes this process takes, one at a time from a counter shared
+    by all: a process that drew cheap shapes takes more (shapes cost from
+    milliseconds to a second)."""
+    while True:
+        with counter.get_lock():
+            i = counter.value
+            counter.value = i + 1
+        if i >= len(targeted):
+            return
+        yield targeted[i]
+
+
 def _validate_forked(validator: SparqlValidator, targeted: list[Any], processes: int, store_path: str | None) -> Any:
-    """The shapes dealt out round-robin (neighbouring shapes share targets
-    and cost alike) over forked children, the first share in this process.
-    A child inherits the in-memory store; an on-disk one it opens read-only
-    (RocksDB's threads do not survive a fork)."""
+    """The shapes shared out over forked children and this process, each
+    taking the next shape when it is free. A child inherits the in-memory
+    store; an on-disk one it opens read-only (RocksDB's threads do not
+    survive a fork)."""
     import multiprocessing
 
     from rdflib import Graph
@@ -1223,17 +1236,17 @@ def _validate_forked(validator: SparqlValidator, targeted: list[Any], processes:
     from kg import validate as kv
 
     n = min(processes, len(targeted))
-    shares = [set(targeted[i::n]) for i in range(n)]
     ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("i", 0)
     pipes, children = [], []
-    for share in shares[1:]:
+    for _ in range(n - 1):
         receive, send = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_child, args=(validator, share, store_path, send), daemon=True)
+        child = ctx.Process(target=_child, args=(validator, targeted, counter, store_path, send), daemon=True)
         child.start()
         send.close()
         pipes.append(receive)
         children.append(child)
-    parts = [_part(validator, shares[0])]
+    parts = [_part(validator, _claims(targeted, counter))]
     for receive, child in zip(pipes, children):
         try:
             outcome = receive.recv()
@@ -1252,13 +1265,13 @@ def _validate_forked(validator: SparqlValidator, targeted: list[Any], processes:
     return kv.ValidationReport(conforms, violations, kv._merge_results(graphs, conforms))
 
 
-def _child(validator: SparqlValidator, share: set[Any], store_path: str | None, send: Any) -> None:
+def _child(validator: SparqlValidator, targeted: list[Any], counter: Any, store_path: str | None, send: Any) -> None:
     try:
         if store_path is not None:
             import pyoxigraph as ox
 
             validator.store = ox.Store.read_only(store_path)
-        send.send(("ok", _part(validator, share)))
+        send.send(("ok", _part(validator, _claims(targeted, counter))))
     except BaseException as e:  # noqa: BLE001 - reported to the parent, which raises
         send.send(("error", f"{type(e).__name__}: {e}"))
     finally:
