@@ -178,15 +178,6 @@ def _path(sg: Any, node: Any) -> str:
 # --------------------------------------------------------------------- focus queries
 
 
-class _Vars:
-    def __init__(self) -> None:
-        self.n = 0
-
-    def fresh(self, stem: str = "v") -> str:
-        self.n += 1
-        return f"?_{stem}{self.n}"
-
-
 @dataclass(frozen=True)
 class _Focus:
     """A set of focus nodes as a SPARQL group pattern binding ``?this``:
@@ -502,15 +493,16 @@ def _simple(path: str | None) -> bool:
 
 def _lean_result(c: Any) -> Any:
     """ConstraintComponent.make_v_result for a shape with sh:message: the
-    same result triples (pySHACL 0.26-0.40: type, component, shape,
-    severity, focus node, value, path, messages), no description text."""
-    from rdflib import BNode, Literal
+    same result triples as pySHACL 0.40 writes (type, component, shape,
+    severity, focus node, value, path, messages; the equality tests would
+    catch a change), without the description text."""
+    from rdflib import BNode
     from rdflib.namespace import RDF as R
     from rdflib.namespace import SH as S
 
     shape = c.shape
     sg = shape.sg.graph
-    messages = [m if not isinstance(m, Literal) else m for m in shape.message]
+    messages = list(shape.message)
     path = shape.path() if shape.is_property_shape else None
     severity = shape.severity
 
