@@ -7,9 +7,13 @@ publication and source file it is about, and whether that source is cut
 short: a truncated source may legitimately break completeness shapes, and the
 report says so rather than the shapes being loosened.
 
-Three ways to validate a build, with the same results:
+Four ways to validate a build, with the same results:
 
-- :func:`validate_partitioned` (the build's default): per batch of
+- :func:`validate_sparql` (the build's default): the shapes compiled to
+  SPARQL over an Oxigraph store of the chunks (kg.validate_sparql), the
+  candidates judged by pySHACL's own constraint components; shapes it cannot
+  translate fall back to the partitioned engine;
+- :func:`validate_partitioned`: per batch of
   publications in worker processes, each focus node judged once on every
   triple its shapes read (kg.validate_partitioned, kg.validate_plan); memory
   holds a few batches and the partition index, not the whole graph;
@@ -28,6 +32,7 @@ from __future__ import annotations
 import enum
 import functools
 import importlib.resources
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -394,17 +399,75 @@ def validate_partitioned(
         spool.close()
 
 
-SHACL_ENGINES = ("partitioned", "pyshacl")  # kg build --shacl: the default first
+SHACL_ENGINES = ("sparql", "partitioned", "pyshacl")  # kg build --shacl: the default first
+
+
+def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir: Any = None, processes: int = 1) -> ValidationReport:
+    """pySHACL's results over the union of the chunks, from the shapes
+    compiled to SPARQL and run over an Oxigraph store of the union
+    (kg.validate_sparql). ``store_dir``: a folder to hold a temporary
+    on-disk store (memory stays bounded; removed afterwards), else the store
+    is in memory. ``processes`` > 1 shares the shapes out over forked
+    processes over the same store. Raises
+    kg.validate_sparql.UnsupportedShapes before reading any chunk when the
+    shapes use what the compiler does not translate."""
+    from kg import validate_sparql as vs
+
+    import shutil
+    import tempfile
+
+    shapes = _default_shapes()
+    vs.check_shapes(shapes)
+    texts = (item if isinstance(item, str) else item[1] for item in publication_chunks)
+    where = tempfile.mkdtemp(prefix="shacl-store-", dir=str(store_dir)) if store_dir is not None else None
+    try:
+        store, strings = vs.store_from_texts(itertools.chain(texts, [shared_chunk] if shared_chunk.strip() else []), where)
+        try:
+            report = vs.validate_store(store, shapes, Graph().namespace_manager, strings, processes=processes, store_path=where)
+        except vs.UnsupportedShapes as e:  # the chunks are read: no falling back now
+            raise ValidationSetupError(f"the SPARQL engine met what check_shapes let through: {e}") from e
+        del store  # closes an on-disk store before its folder goes
+        return report
+    finally:
+        if where is not None:
+            shutil.rmtree(where, ignore_errors=True)
+
+
+def validate_sparql_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport:
+    """:func:`validate` by the SPARQL engine: one rdflib graph, loaded into an
+    in-memory Oxigraph store (tests compare it with pySHACL)."""
+    from kg import validate_sparql as vs
+
+    text = data.serialize(format="nt")
+    store, strings = vs.store_from_texts([text])
+    return vs.validate_store(store, shapes if shapes is not None else _default_shapes(), data.namespace_manager, strings)
 
 
 def validate_chunks(
-    publication_chunks: Chunks, shared_chunk: str, *, engine: str = "partitioned", processes: int = 1, batch_size: int = 500
+    publication_chunks: Chunks,
+    shared_chunk: str,
+    *,
+    engine: str = "sparql",
+    processes: int = 1,
+    batch_size: int = 500,
+    store_dir: Any = None,
 ) -> ValidationReport:
-    """What the build calls: ``engine`` "partitioned" (the default) or
-    "pyshacl" (the whole-graph reference); both give pySHACL's results over
-    the whole graph."""
+    """What the build calls: ``engine`` "sparql" (the default), "partitioned"
+    or "pyshacl" (the whole-graph reference); all give pySHACL's results over
+    the whole graph. "sparql" falls back to "partitioned" when the shapes use
+    what its compiler does not translate."""
     if engine == "pyshacl":
         return validate_whole(publication_chunks, shared_chunk)
+    if engine == "sparql":
+        from kg.validate_sparql import UnsupportedShapes
+
+        try:
+            return validate_sparql(publication_chunks, shared_chunk, store_dir=store_dir, processes=processes)
+        except UnsupportedShapes as e:
+            import logging
+
+            logging.getLogger(__name__).warning("SHACL shapes not compiled to SPARQL (%s): validating with pySHACL, partitioned", e)
+            engine = "partitioned"
     if engine == "partitioned":
         return validate_partitioned(publication_chunks, shared_chunk, processes=processes, batch_size=batch_size)
     from kg.errors import UsageError
@@ -891,6 +954,8 @@ __all__ = [
     "validate_many",
     "validate_partitioned",
     "validate_whole",
+    "validate_sparql",
+    "validate_sparql_graph",
     "validate_chunks",
     "SHACL_ENGINES",
     "write_results",

@@ -163,14 +163,17 @@ OTHER_V1 = URIRef(ID + "vraag/ah-tk-20182019-3900-1")
 @pytest.fixture(autouse=True)
 def _partitioned_equals_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every graph a case here validates is also validated partitioned, cut
-    by publication and at random: the results must be the same
-    (tests/test_validate_partitioned.py)."""
+    by publication and at random, and by the shapes compiled to SPARQL: the
+    results must be the same (tests/test_validate_partitioned.py,
+    tests/test_validate_sparql.py)."""
     import kg.validate
     from test_validate_partitioned import assert_partitioned_equals_whole
+    from test_validate_sparql import assert_sparql_equals_whole
 
     def checked(data: Graph, shapes: Graph | None = None) -> ValidationReport:
         if shapes is None:
             assert_partitioned_equals_whole(data)
+        assert_sparql_equals_whole(data, shapes)
         return kg.validate.validate(data, shapes)
 
     monkeypatch.setitem(globals(), "validate", checked)

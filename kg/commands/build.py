@@ -23,9 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also keep the graph in an on-disk Oxigraph store in DIR (loaded the first time, then updated in place)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="the build cache's folder (default: OUT/.cache); an unchanged input is not read again")
-    parser.add_argument("--shacl", default="partitioned", choices=("partitioned", "pyshacl"),
-                        help="validation engine: partitioned (default: batches in the worker processes) or pyshacl "
-                             "(one run over the whole graph, the reference); both report pySHACL's results over the whole graph")
+    parser.add_argument("--shacl", default="sparql", choices=("sparql", "partitioned", "pyshacl"),
+                        help="validation engine: sparql (default: the shapes compiled to SPARQL over an Oxigraph store; "
+                             "partitioned where the shapes use what it does not translate), partitioned (pySHACL in batches "
+                             "in the worker processes) or pyshacl (one run over the whole graph, the reference); "
+                             "all report pySHACL's results over the whole graph")
     parser.add_argument("--formats", default=None, metavar="LIST",
                         help="the dumps to write, comma-separated from ttl,nt,trig,jsonld (default: all)")
 
