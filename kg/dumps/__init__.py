@@ -36,6 +36,15 @@ class NamedGraph:
     iri: str
     lines: list[str]  # sorted unique N-Triples lines
     identifier: str | None = None  # the publication whose triples it holds; None for the shared graph
+    sha256: str | None = None  # of its lines joined by newlines (kg.build.Spool's hash), when known
+
+    def lines_hash(self) -> str:
+        """The SHA-256 of the lines, the key of the graph's fragments (kg.dumps.fragments)."""
+        if self.sha256 is not None:
+            return self.sha256
+        import hashlib
+
+        return hashlib.sha256("\n".join(self.lines).encode("utf-8")).hexdigest()
 
 
 class DumpSet:
@@ -66,6 +75,10 @@ class DumpSet:
         self.ntriples_path = ntriples_path
         self.triples = triples
         self.formats = tuple(formats)
+        # Where the writers find the previous build's dumps and the index of
+        # their per-graph fragments (kg.dumps.fragments); None: make all anew.
+        self.previous: Path | None = None
+        self.index_dir: Path | None = None
 
     @property
     def graphs(self) -> Iterable[NamedGraph]:
@@ -225,7 +238,7 @@ def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None, forma
     def graphs() -> Iterator[NamedGraph]:
         for ident, lines in spool.graphs():
             if lines or ident:
-                yield NamedGraph(graph_iri(ident), lines, ident or None)
+                yield NamedGraph(graph_iri(ident), lines, ident or None, spool.graph_hashes.get(ident))
 
     turtle = describe(
         counts,
@@ -239,13 +252,96 @@ def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None, forma
     return DumpSet(graphs, turtle_lines(turtle), turtle, str(iris.description_graph()), jsonld_context(), merged, counts["triples"], formats)
 
 
-def write_dumps(dumps: DumpSet, out_dir: Path) -> list[str]:
-    """Write the dumps of ``dumps.formats`` (all when empty) into ``out_dir``; return the file names."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    names = files_for(dumps.formats or FORMATS)
-    for name in names:
-        writer(name)(dumps, out_dir / name)
-    return names
+# Files written in one pass over the graphs (one task): the TriG holds each
+# graph's Turtle of kamervragen.ttl, made once for both.
+TOGETHER: dict[tuple[str, ...], tuple[str, str]] = {
+    ("kamervragen.ttl", "kamervragen.trig"): ("kg.dumps.turtle", "write_turtle_files"),
+}
+# The longest tasks first, so that a pool of few processes finishes soonest.
+_COST = ("kamervragen.jsonld", "kamervragen.ttl", "kamervragen.trig", "kamervragen.nt")
+
+
+def dump_tasks(names: Iterable[str]) -> list[tuple[str, ...]]:
+    """The files ``names`` as tasks: those written together in one, each other alone; longest first."""
+    left = list(names)
+    tasks: list[tuple[str, ...]] = []
+    for group in TOGETHER:
+        members = tuple(n for n in group if n in left)
+        if len(members) > 1:
+            tasks.append(members)
+            left = [n for n in left if n not in members]
+    tasks.extend((n,) for n in left)
+    rank = {name: k for k, name in enumerate(_COST)}
+    return sorted(tasks, key=lambda t: min(rank.get(n, len(rank)) for n in t))
+
+
+def run_task(dumps: DumpSet, out_dir: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """Write the files of one task; return each one's SHA-256 (None where a writer gives none)."""
+    if len(names) > 1:
+        module, function = TOGETHER[next(g for g in TOGETHER if set(names) <= set(g))]
+        return getattr(importlib.import_module(module), function)(dumps, {n: out_dir / n for n in names})
+    return {names[0]: writer(names[0])(dumps, out_dir / names[0])}
+
+
+# The dump set and folder of the tasks a forked pool runs (inherited, not pickled).
+_FORKED: tuple[DumpSet, Path] | None = None
+
+
+def _run_forked(names: tuple[str, ...]) -> dict[str, str]:
+    assert _FORKED is not None
+    return run_task(_FORKED[0], _FORKED[1], names)
+
+
+class DumpJob:
+    """The dumps being written: in ``jobs`` forked processes, one format each,
+    each streaming the graphs from the build's spool, while the caller goes
+    on with other outputs (the chains); ``wait`` gives each file's SHA-256.
+    With one job they are written at once, in this process."""
+
+    def __init__(self, dumps: DumpSet, out_dir: Path, jobs: int | None = None) -> None:
+        global _FORKED
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.names = files_for(dumps.formats or FORMATS)
+        tasks = dump_tasks(self.names)
+        jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+        self._pool = None
+        self.parallel = jobs > 1
+        self._futures: list = []
+        self._done: dict[str, str] = {}
+        if jobs <= 1:
+            for task in tasks:
+                self._done.update(run_task(dumps, out_dir, task))
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _FORKED = (dumps, out_dir)
+        # fork: the workers inherit the dump set (its graphs are a function over the spool on disk).
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        try:
+            self._futures = [self._pool.submit(_run_forked, task) for task in tasks]
+        except BaseException:
+            self._pool.shutdown(cancel_futures=True)
+            _FORKED = None
+            raise
+
+    def wait(self) -> dict[str, str]:
+        global _FORKED
+        if self._pool is not None:
+            try:
+                for future in self._futures:
+                    self._done.update(future.result())
+            finally:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+                _FORKED = None
+        return {name: sha for name, sha in self._done.items() if sha}
+
+
+def write_dumps(dumps: DumpSet, out_dir: Path, jobs: int | None = 1) -> dict[str, str]:
+    """Write the dumps of ``dumps.formats`` (all when empty) into ``out_dir``
+    (``jobs`` processes); return each file's SHA-256."""
+    return DumpJob(dumps, out_dir, jobs).wait()
 
 
 __all__ = [
@@ -261,4 +357,6 @@ __all__ = [
     "prepare",
     "split_graphs",
     "write_dumps",
+    "DumpJob",
+    "dump_tasks",
 ]

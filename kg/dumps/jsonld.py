@@ -42,10 +42,14 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 NATIVE = {XSD + "integer", XSD + "boolean"}
 
 
-def write_context(dumps: DumpSet, path: Path) -> None:
+def write_context(dumps: DumpSet, path: Path) -> str:
+    import hashlib
+
     from kg.dumps.context import context_document
 
-    path.write_text(context_document(), encoding="utf-8")
+    data = context_document().encode("utf-8")
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 class Compactor:
@@ -220,27 +224,41 @@ def _line(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
-def write_jsonld(dumps: DumpSet, path: Path) -> None:
+def write_jsonld(dumps: DumpSet, path: Path) -> str:
     """Stream ``dumps.graphs`` (consumed once) into one JSON-LD document:
-    the context, then one graph object per named graph, one node a line."""
+    the context, then one graph object per named graph, one node a line.
+    A graph's nodes are kept from the previous build while its lines are
+    unchanged (kg.dumps.fragments); return the file's SHA-256."""
     from kg.dumps.context import jsonld_context
+    from kg.dumps.fragments import FragmentFile, fragment_key
 
     context = getattr(dumps, "context", None) or jsonld_context()
     compactor = Compactor(context)
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write('{\n  "@context": ')
-        out.write(_indented(context, "  ").lstrip())
-        out.write(',\n  "@graph": [')
+    previous = getattr(dumps, "previous", None)
+    key = fragment_key("jsonld", json.dumps(context, sort_keys=True))
+    out = FragmentFile(path, key, getattr(dumps, "index_dir", None), previous / path.name if previous is not None else None)
+    try:
+        out.write(('{\n  "@context": ' + _indented(context, "  ").lstrip() + ',\n  "@graph": [').encode("utf-8"))
         first = True
         for graph in dumps.graphs:
             if not graph.lines:
                 continue
-            nodes = compactor.nodes(graph.lines)
-            out.write(("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n')
-            out.write(",\n".join("        " + _line(node) for node in nodes))
-            out.write("\n      ]\n    }")
+            head = ("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n'
+            out.write(head.encode("utf-8"))
+            h = graph.lines_hash() if hasattr(graph, "lines_hash") else None
+            nodes = out.fragment(h) if h is not None else None
+            if nodes is None:
+                text = ",\n".join("        " + _line(node) for node in compactor.nodes(graph.lines))
+                out.add(h or "", text.encode("utf-8"))
+            else:
+                out.add(h, nodes, reused=True)
+            out.write(b"\n      ]\n    }")
             first = False
-        out.write("\n  ]\n}\n")
+        out.write(b"\n  ]\n}\n")
+    except BaseException:
+        out.abort()
+        raise
+    return out.close()
 
 
 __all__ = ["CONTEXT_FILE", "Compactor", "write_context", "write_jsonld"]
