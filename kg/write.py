@@ -78,7 +78,9 @@ def write_build(
             from kg.chains import load_chains
             from kg.pictures import write_chain_outputs
 
-            write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt", jobs=1 if job.parallel else jobs)
+            # The chain pages go to the dumps' processes, after the dumps; unchanged pages are copied.
+            write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt", jobs=jobs,
+                                previous=dumps.previous, index_dir=dumps.index_dir, pool=job.pool)
     finally:
         known = job.wait()
     report = write_report(report, out_dir)

@@ -452,3 +452,57 @@ def test_compaction_from_split_lines_equals_compaction_from_parsed_triples(sampl
     escaped = ['<https://example.org/s> <https://w3id.org/kamervragen/def#onderwerp> "caf\\u00E9 \\U0001F600 it\\\'s" .']
     (node,) = compactor.nodes(escaped)
     assert node["onderwerp"] == "café \U0001F600 it's"
+
+
+def _fragment_counts(out) -> dict[str, tuple[int, int]]:
+    """(graphs serialised, graphs copied) per dump, from the build cache's fragment index."""
+    folder = out / ".cache" / "fragments"
+    return {p.name.split(".fragments")[0]: (json.loads(p.read_text())["made"], json.loads(p.read_text())["reused"])
+            for p in folder.glob("*.fragments.json")}
+
+
+def test_a_rebuild_serialises_only_changed_graphs_and_gives_the_build_from_scratch(samples, tmp_path, monkeypatch):
+    """One changed publication: its graph (and the shared graph, where it
+    changes) is serialised again, every other graph's Turtle and JSON-LD and
+    every unchanged chain page are copied from the previous build; the dumps
+    equal a build from scratch. A previous dump changed by hand is not
+    copied from."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in sorted(samples.iterdir()):
+        if path.is_file():
+            (inputs / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    first = build([inputs], out, jobs=2, validate=False)
+    graphs = len(first.publications)
+    assert graphs >= 5
+    assert all(made >= graphs and reused == 0 for made, reused in _fragment_counts(out).values())
+    assert (out / ".cache" / "fragments" / "chains.pages.json").is_file()
+
+    seed = inputs / "ah-tk-20182019-3878.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Herinnert u zich", "Kent u"), encoding="utf-8")
+    build([inputs], out, jobs=2, validate=False)
+    counts = _fragment_counts(out)
+    assert set(counts) == {"kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld"}
+    for name, (made, reused) in counts.items():
+        assert 1 <= made <= 2 and reused >= graphs - 2, name  # the seed's graph, perhaps the shared one
+    fresh = tmp_path / "fresh"
+    build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
+    names = ["kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld", "kamervragen.nt", "void.ttl", "chains.html"]
+    names += [f"chains/{p.name}" for p in (fresh / "chains").iterdir()]
+    for name in names:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+    # Edited by hand: not the files indexed, nothing taken from them (the
+    # Turtle and the TriG share their graphs' Turtle: both are edited).
+    for name in ("kamervragen.ttl", "kamervragen.trig"):
+        (out / name).write_bytes((out / name).read_bytes().replace(b"Kent u", b"KENT U"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Kent u", "Weet u"), encoding="utf-8")
+    build([inputs], out, jobs=1, validate=False)
+    counts = _fragment_counts(out)
+    assert counts["kamervragen.ttl"][1] == counts["kamervragen.trig"][1] == 0
+    assert counts["kamervragen.jsonld"][1] >= graphs - 2  # the JSON-LD was not touched
+    build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
+    for name in ("kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name

@@ -325,6 +325,11 @@ class DumpJob:
             _FORKED = None
             raise
 
+    @property
+    def pool(self):  # -> concurrent.futures.Executor | None
+        """The processes writing the dumps, for more work after them (the chain pages)."""
+        return self._pool
+
     def wait(self) -> dict[str, str]:
         global _FORKED
         if self._pool is not None:
