@@ -49,23 +49,17 @@ def write_build(
     folder of the index of its dumps' per-graph fragments: a graph whose
     lines are unchanged is copied from there, not serialised again
     (kg.dumps.fragments); the bytes are the same either way."""
-    from kg.dumps import DumpJob, prepare
+    from kg.dumps import DumpJob
 
     out_dir.mkdir(parents=True, exist_ok=True)
     base = base or getattr(result, "base", None) or DEFAULT_BASE
-    dumps = prepare(result, IriMinter(base), timestamp, formats)
-    dumps.previous = Path(previous) if previous is not None else None
-    dumps.index_dir = Path(fragments) if fragments is not None else None
-    job = DumpJob(dumps, out_dir, jobs)
+    job = DumpJob(result, IriMinter(base), out_dir, timestamp=timestamp, formats=formats, jobs=jobs,
+                  previous=previous, index_dir=fragments)
+    dumps = job.dumps
     try:
-        if base == result.base:
-            result.dumps = dumps
         ontology = resources.files("kg.ontology").joinpath("kamervragen.ttl")
         with resources.as_file(ontology) as src:
             shutil.copyfile(src, out_dir / "ontology.ttl")
-
-        report = report_dict(result)
-        report["counts"]["triples"] = dumps.triples
         if result.validation is not None:
             from kg.validate import render_summary, results_text
 
@@ -83,6 +77,10 @@ def write_build(
                                 previous=dumps.previous, index_dir=dumps.index_dir, pool=job.pool)
     finally:
         known = job.wait()
+    if base == result.base:
+        result.dumps = dumps
+    report = report_dict(result)
+    report["counts"]["triples"] = dumps.triples
     report = write_report(report, out_dir)
     # Every file of the build, those in sub-folders (chains/) too, by its path in the folder.
     names = [

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import importlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -79,6 +80,8 @@ class DumpSet:
         # their per-graph fragments (kg.dumps.fragments); None: make all anew.
         self.previous: Path | None = None
         self.index_dir: Path | None = None
+        # Where the description comes from when another process makes it (DumpJob).
+        self.await_description: Callable[[], list[str]] | None = None
 
     @property
     def graphs(self) -> Iterable[NamedGraph]:
@@ -219,37 +222,60 @@ def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None, forma
     ``result.spool`` holds the build's named graphs (kg.build.Spool): one per
     publication in identifier order and the shared one."""
     from kg.dumps.context import jsonld_context
-    from kg.dumps.dataset import describe, graph_counts, turtle_lines
 
+    dumps = prepare_graphs(result, iris, formats)
+    describe_build(dumps, result, iris, timestamp)
+    dumps.context = jsonld_context()
+    return dumps
+
+
+def prepare_graphs(result, iris: IriMinter, formats: Iterable[str] | None = None) -> DumpSet:
+    """The dump set without its description yet (``describe_build`` adds
+    it): the streams of the named graphs and the merged N-Triples."""
     spool = result.spool
     if spool is None:
         raise ValueError("the build kept no graphs to write (it built nothing)")
     formats = check_formats(formats)
     merged = spool.merged_path()
-    counts = graph_counts(spool.merged_lines())
     shared_iri = str(iris.shared_graph())
 
     def graph_iri(identifier: str) -> str:
         return str(iris.graph(identifier)) if identifier else shared_iri
-
-    sizes = [(graph_iri(ident), ident or None, n) for ident, n in spool.graph_sizes.items() if n or ident]
-    sizes.sort(key=lambda g: g[0])
 
     def graphs() -> Iterator[NamedGraph]:
         for ident, lines in spool.graphs():
             if lines or ident:
                 yield NamedGraph(graph_iri(ident), lines, ident or None, spool.graph_hashes.get(ident))
 
+    dumps = DumpSet(graphs, [], "", str(iris.description_graph()), None, merged, 0, formats)
+    dumps.description = None  # not made yet
+    return dumps
+
+
+def describe_build(dumps: DumpSet, result, iris: IriMinter, timestamp: dt.datetime | None = None) -> None:
+    """Count the graph and describe the build (VoID, DCAT, the provenance of
+    every named graph) into ``dumps``: its description lines and Turtle and
+    its count of triples. Linear in the graph: in a build it runs in a
+    process of its own beside the dump writers (DumpJob)."""
+    from kg.dumps.dataset import describe, graph_counts, turtle_lines
+
+    spool = result.spool
+    counts = graph_counts(spool.merged_lines())
+    shared_iri = str(iris.shared_graph())
+    sizes = [(str(iris.graph(ident)) if ident else shared_iri, ident or None, n) for ident, n in spool.graph_sizes.items() if n or ident]
+    sizes.sort(key=lambda g: g[0])
     turtle = describe(
         counts,
         sizes,
         result.publications,
         iris,
         input_files=len(result.files),
-        distributions=[name for name in files_for(formats) if name in MEDIA_TYPES],
+        distributions=[name for name in files_for(dumps.formats) if name in MEDIA_TYPES],
         timestamp=build_timestamp(timestamp),
     )
-    return DumpSet(graphs, turtle_lines(turtle), turtle, str(iris.description_graph()), jsonld_context(), merged, counts["triples"], formats)
+    dumps.description = turtle_lines(turtle)
+    dumps.description_turtle = turtle
+    dumps.triples = counts["triples"]
 
 
 # Files written in one pass over the graphs (one task): the TriG holds each
@@ -283,41 +309,81 @@ def run_task(dumps: DumpSet, out_dir: Path, names: tuple[str, ...]) -> dict[str,
     return {names[0]: writer(names[0])(dumps, out_dir / names[0])}
 
 
-# The dump set and folder of the tasks a forked pool runs (inherited, not pickled).
-_FORKED: tuple[DumpSet, Path] | None = None
+# What the tasks of a forked pool work on (inherited, not pickled).
+_FORKED: dict | None = None
+DESCRIPTION_LINES = ".description.nt"  # hidden: a hand-over between processes, not an output
+DESCRIPTION_COUNT = ".description.json"
 
 
 def _run_forked(names: tuple[str, ...]) -> dict[str, str]:
     assert _FORKED is not None
-    return run_task(_FORKED[0], _FORKED[1], names)
+    if names == ("void.ttl",):
+        return _describe_task(**_FORKED)
+    return run_task(_FORKED["dumps"], _FORKED["out_dir"], names)
+
+
+def _describe_task(dumps: DumpSet, out_dir: Path, result, iris: IriMinter, timestamp, ready) -> dict[str, str]:
+    """Describe the build, write void.ttl, and hand the description to the
+    TriG writer and the caller through hidden files in ``out_dir``."""
+    from kg.manifest import write_atomic
+
+    try:
+        describe_build(dumps, result, iris, timestamp)
+        write_atomic(out_dir / DESCRIPTION_LINES, "".join(line + "\n" for line in dumps.description))
+        write_atomic(out_dir / DESCRIPTION_COUNT, json.dumps({"triples": dumps.triples}))
+        return {"void.ttl": writer("void.ttl")(dumps, out_dir / "void.ttl")}
+    finally:
+        ready.set()  # also when it failed: the TriG writer then finds no description and says so
+
+
+def _await_description(out_dir: Path, ready) -> list[str]:
+    ready.wait()
+    try:
+        text = (out_dir / DESCRIPTION_LINES).read_text(encoding="utf-8")
+    except OSError:
+        raise UsageError("the dataset description was not made (see the error of its process)") from None
+    return text.splitlines()
 
 
 class DumpJob:
-    """The dumps being written: in ``jobs`` forked processes, one format each,
-    each streaming the graphs from the build's spool, while the caller goes
-    on with other outputs (the chains); ``wait`` gives each file's SHA-256.
-    With one job they are written at once, in this process."""
+    """The dumps being written: in ``jobs`` forked processes, one format each
+    and one for the description (the counts and provenance, linear in the
+    graph), each streaming the graphs from the build's spool, while the
+    caller goes on with other outputs (the chains, whose pages it may give
+    to ``pool``); ``wait`` gives each file's SHA-256 and completes ``dumps``
+    with the description. With one job everything is done at once, here."""
 
-    def __init__(self, dumps: DumpSet, out_dir: Path, jobs: int | None = None) -> None:
+    def __init__(self, result, iris: IriMinter, out_dir: Path, *, timestamp: dt.datetime | None = None,
+                 formats: Iterable[str] | None = None, jobs: int | None = None,
+                 previous: Path | None = None, index_dir: Path | None = None) -> None:
         global _FORKED
         out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self.dumps = dumps = prepare_graphs(result, iris, formats)
+        dumps.previous = Path(previous) if previous is not None else None
+        dumps.index_dir = Path(index_dir) if index_dir is not None else None
         self.names = files_for(dumps.formats or FORMATS)
-        tasks = dump_tasks(self.names)
+        tasks = [("void.ttl",)] + dump_tasks(n for n in self.names if n != "void.ttl")
         jobs = min(jobs or os.cpu_count() or 1, len(tasks))
         self._pool = None
         self.parallel = jobs > 1
         self._futures: list = []
         self._done: dict[str, str] = {}
         if jobs <= 1:
+            describe_build(dumps, result, iris, timestamp)
             for task in tasks:
                 self._done.update(run_task(dumps, out_dir, task))
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        _FORKED = (dumps, out_dir)
+        context = multiprocessing.get_context("fork")
+        ready = context.Event()
+        dumps.await_description = lambda: _await_description(out_dir, ready)
+        _FORKED = {"dumps": dumps, "out_dir": out_dir, "result": result, "iris": iris, "timestamp": timestamp, "ready": ready}
         # fork: the workers inherit the dump set (its graphs are a function over the spool on disk).
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+        # The description goes first: the TriG writer waits for it at its end.
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
         try:
             self._futures = [self._pool.submit(_run_forked, task) for task in tasks]
         except BaseException:
@@ -340,13 +406,24 @@ class DumpJob:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
                 _FORKED = None
+            dumps = self.dumps
+            lines, count = self.out_dir / DESCRIPTION_LINES, self.out_dir / DESCRIPTION_COUNT
+            dumps.description = lines.read_text(encoding="utf-8").splitlines()
+            dumps.description_turtle = (self.out_dir / "void.ttl").read_text(encoding="utf-8")
+            dumps.triples = json.loads(count.read_text(encoding="utf-8"))["triples"]
+            lines.unlink()
+            count.unlink()
         return {name: sha for name, sha in self._done.items() if sha}
 
 
-def write_dumps(dumps: DumpSet, out_dir: Path, jobs: int | None = 1) -> dict[str, str]:
-    """Write the dumps of ``dumps.formats`` (all when empty) into ``out_dir``
-    (``jobs`` processes); return each file's SHA-256."""
-    return DumpJob(dumps, out_dir, jobs).wait()
+def write_dumps(dumps: DumpSet, out_dir: Path) -> dict[str, str]:
+    """Write the dumps of ``dumps.formats`` (all when empty) of a prepared
+    dump set into ``out_dir``, here; return each file's SHA-256."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    done: dict[str, str] = {}
+    for task in dump_tasks(files_for(dumps.formats or FORMATS)):
+        done.update(run_task(dumps, out_dir, task))
+    return done
 
 
 __all__ = [
@@ -360,6 +437,8 @@ __all__ = [
     "build_timestamp",
     "merged_lines",
     "prepare",
+    "prepare_graphs",
+    "describe_build",
     "split_graphs",
     "write_dumps",
     "DumpJob",

@@ -1,7 +1,8 @@
 """TriG: kamervragen.trig, one named graph per publication.
 
-The default graph holds the dataset description and the provenance of every
-named graph (kg.dumps.dataset); then come the named graphs in IRI order: one
+The named graphs come in IRI order, then the default graph with the dataset
+description and the provenance of every named graph (kg.dumps.dataset), last
+because another process makes it meanwhile. The named graphs: one
 per publication with the triples it alone states, and one shared graph with
 what several publications state (a member, a party, an office, a publication
 they all cite) and what the link stage adds (kg.dumps.split_graphs). Each

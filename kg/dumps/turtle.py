@@ -70,11 +70,9 @@ def write_turtle_files(dumps: DumpSet, paths: Mapping[str, Path]) -> dict[str, s
     try:
         if ttl is not None:
             ttl.write(prefix_header(TURTLE_PREFIXES))
+        everything = TURTLE_PREFIXES | DESCRIPTION_PREFIXES
         if trig is not None:
-            # The description is in the default graph, with the prefixes of both.
-            everything = TURTLE_PREFIXES | DESCRIPTION_PREFIXES
             trig.write(prefix_header(everything))
-            trig.write(turtle_body(dumps.description, everything))
         for graph in dumps.graphs:
             if not graph.lines:
                 continue
@@ -93,6 +91,10 @@ def write_turtle_files(dumps: DumpSet, paths: Mapping[str, Path]) -> dict[str, s
                 trig.write(f"<{graph.iri}> {{\n".encode("utf-8"))
                 trig.add(h, body, reused)
                 trig.write(b"}\n")
+        if trig is not None:
+            # The description in the default graph, last: it may still be in the making in another process.
+            description = dumps.description if dumps.description is not None else dumps.await_description()
+            trig.write(turtle_body(description, everything))
     except BaseException:
         for f in files.values():
             f.abort()
