@@ -722,8 +722,6 @@ def write_chain_outputs(
     import json
     import shutil
 
-    import networkx as nx
-
     from kg.manifest import write_atomic
 
     out_dir = Path(out_dir)
@@ -745,8 +743,13 @@ def write_chain_outputs(
         (staging / "search.js").write_text(render_search_index(chains), encoding="utf-8")
         paths = [out_dir / "chains.html", out_dir / "chains.graphml", out_dir / "chains.dot"]
         paths[0].write_text(render_html(chains, source, max_listed), encoding="utf-8")
-        nx.write_graphml(chains_networkx(chains), paths[1], encoding="utf-8", prettyprint=True)
-        paths[2].write_text(render_dot(chains), encoding="utf-8")
+        if pool is not None:  # the graph files in the pool too, each a task
+            others = [pool.submit(_write_graphml, chains, paths[1]), pool.submit(_write_dot, chains, paths[2])]
+            wait_pages = wait
+            wait = lambda: (wait_pages(), [f.result() for f in others])  # noqa: E731
+        else:
+            _write_graphml(chains, paths[1])
+            _write_dot(chains, paths[2])
     finally:
         wait()
     if index_dir is not None:
@@ -766,6 +769,16 @@ def write_chain_outputs(
     else:
         staging.rename(folder)
     return [*paths, folder]
+
+
+def _write_graphml(chains: Sequence[Chain], path: Path) -> None:
+    import networkx as nx
+
+    nx.write_graphml(chains_networkx(chains), path, encoding="utf-8", prettyprint=True)
+
+
+def _write_dot(chains: Sequence[Chain], path: Path) -> None:
+    Path(path).write_text(render_dot(chains), encoding="utf-8")
 
 
 def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt", jobs: int | None = None) -> list[Chain]:
