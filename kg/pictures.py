@@ -781,6 +781,128 @@ def _write_dot(chains: Sequence[Chain], path: Path) -> None:
     Path(path).write_text(render_dot(chains), encoding="utf-8")
 
 
+# The index of a build's chain outputs (in kg.dumps.fragments' folder): what they were made of, and their files.
+CHAIN_INDEX = "chains.outputs.json"
+
+
+def _chain_input_key(spool, source: str, index_dir: Path | None) -> tuple[str, dict[str, str]]:
+    """The key of what a build's chains are made of: per named graph (in the
+    spool's order) the digest of the lines chains may read. A graph whose
+    lines are unchanged (same hash) keeps the digest the index holds; only
+    the others are read. Returns (key, graph hash -> digest)."""
+    import hashlib
+    import json
+
+    from kg.cache import code_digest
+    from kg.chains import chain_lines
+
+    old: dict[str, str] = {}
+    if index_dir is not None:
+        try:
+            data = json.loads((Path(index_dir) / CHAIN_INDEX).read_text(encoding="utf-8"))
+            old = data.get("graphs", {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError, AttributeError):
+            old = {}
+    digests: dict[str, str] = {}
+    key = hashlib.sha256(f"{code_digest()}\n{source}\n".encode("utf-8"))
+    for ident, graph_hash in spool.graph_hashes.items():
+        digest = old.get(graph_hash) or digests.get(graph_hash)
+        if digest is None:
+            h = hashlib.sha256()
+            for line in chain_lines(spool.graph(ident)):
+                h.update(line.encode("utf-8") + b"\n")
+            digest = h.hexdigest()
+        digests[graph_hash] = digest
+        key.update(f"{ident}\0{digest}\n".encode("utf-8"))
+    return key.hexdigest(), digests
+
+
+def _chain_files(out_dir: Path) -> list[str]:
+    names = ["chains.html", "chains.graphml", "chains.dot"]
+    folder = out_dir / CHAIN_DIR
+    if folder.is_dir():
+        names += sorted(f"{CHAIN_DIR}/{p.name}" for p in folder.iterdir() if p.is_file())
+    return names
+
+
+def write_spool_chains(spool, ntriples: Path, out_dir: Path, source: str = "kamervragen.nt", *, jobs: int | None = None,
+                       previous: Path | None = None, index_dir: Path | None = None, pool=None) -> bool:
+    """The chain outputs of a build (kg.build.Spool; ``ntriples``: its
+    merged lines) into ``out_dir``. Where no line that chains read has
+    changed since the previous build (``previous``, indexed in
+    ``index_dir``) and its chain files are those indexed, they are copied
+    as they are; otherwise the chains are found and written again (pages
+    that come out the same still copied). Returns True when copied."""
+    import json
+
+    from kg.manifest import write_atomic
+
+    key, digests = _chain_input_key(spool, source, index_dir)
+    copied = False
+    if previous is not None and index_dir is not None:
+        copied = _copy_chain_files(key, Path(previous), Path(out_dir), Path(index_dir))
+    if not copied:
+        write_chain_outputs(load_chains(ntriples), out_dir, source, jobs=jobs, previous=previous, index_dir=index_dir, pool=pool)
+    if index_dir is not None:
+        files = {}
+        for name in _chain_files(Path(out_dir)):
+            st = (Path(out_dir) / name).stat()
+            files[name] = [st.st_size, st.st_mtime_ns]  # renames keep both
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        index = {"key": key, "copied": copied, "files": files, "graphs": digests}
+        write_atomic(Path(index_dir) / CHAIN_INDEX, json.dumps(index, separators=(",", ":")))
+    return copied
+
+
+def _copy_chain_files(key: str, previous: Path, out_dir: Path, index_dir: Path) -> bool:
+    """Copy the previous build's chain files when they were made of ``key`` and are the files indexed."""
+    import json
+    import shutil
+
+    from kg.manifest import write_atomic
+
+    try:
+        data = json.loads((index_dir / CHAIN_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("files"), dict):
+        return False
+    files = data["files"]
+    if not files:
+        return False
+    for name, (size, mtime) in files.items():
+        try:
+            st = (previous / name).stat()
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    staging = out_dir / f".{CHAIN_DIR}.writing"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for name in files:
+        target = out_dir / name if "/" not in name else staging / name.split("/", 1)[1]
+        shutil.copyfile(previous / name, target)
+    folder = out_dir / CHAIN_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    staging.rename(folder)
+    # The pages' own index follows the copies (new files, new times).
+    try:
+        pages = json.loads((index_dir / PAGE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pages = None
+    if isinstance(pages, dict):
+        for slug, entry in pages.items():
+            path = folder / f"{slug}.html"
+            if isinstance(entry, list) and path.is_file():
+                st = path.stat()
+                entry[1:] = [st.st_size, st.st_mtime_ns]
+        write_atomic(index_dir / PAGE_INDEX, json.dumps(pages, separators=(",", ":"), sort_keys=True))
+    return True
+
+
 def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt", jobs: int | None = None) -> list[Chain]:
     """The chains of a build just written to ``out_dir``, written beside it."""
     chains = load_chains(Path(out_dir) / graph_file)

@@ -69,12 +69,12 @@ def write_build(
         if chains:
             # chains.html, chains.graphml, chains.dot, chains/: from the build's
             # sorted N-Triples (kamervragen.nt's lines), while the dumps are written.
-            from kg.chains import load_chains
-            from kg.pictures import write_chain_outputs
+            from kg.pictures import write_spool_chains
 
-            # The chain pages go to the dumps' processes, after the dumps; unchanged pages are copied.
-            write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt", jobs=jobs,
-                                previous=dumps.previous, index_dir=dumps.index_dir, pool=job.pool)
+            # Copied from the previous build when no line chains read has changed;
+            # else the pages go to the dumps' processes, after the dumps.
+            write_spool_chains(result.spool, dumps.ntriples_path, out_dir, "kamervragen.nt", jobs=jobs,
+                               previous=dumps.previous, index_dir=dumps.index_dir, pool=job.pool)
     finally:
         known = job.wait()
     if base == result.base:

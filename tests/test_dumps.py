@@ -483,6 +483,8 @@ def test_a_rebuild_serialises_only_changed_graphs_and_gives_the_build_from_scrat
     seed = inputs / "ah-tk-20182019-3878.txt"
     seed.write_text(seed.read_text(encoding="utf-8").replace("Herinnert u zich", "Kent u"), encoding="utf-8")
     build([inputs], out, jobs=2, validate=False)
+    # A question's wording is nothing chains read: the chain files are copied.
+    assert json.loads((out / ".cache" / "fragments" / "chains.outputs.json").read_text())["copied"] is True
     counts = _fragment_counts(out)
     assert set(counts) == {"kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld"}
     for name, (made, reused) in counts.items():
@@ -505,4 +507,15 @@ def test_a_rebuild_serialises_only_changed_graphs_and_gives_the_build_from_scrat
     assert counts["kamervragen.jsonld"][1] >= graphs - 2  # the JSON-LD was not touched
     build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
     for name in ("kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+    # A new publication changes the chains: found and written again, as from scratch.
+    extra = inputs / "ah-tk-20182019-3877.txt"
+    extra.write_text(seed.read_text(encoding="utf-8").replace("3878", "3877"), encoding="utf-8")
+    build([inputs], out, jobs=2, validate=False)
+    assert json.loads((out / ".cache" / "fragments" / "chains.outputs.json").read_text())["copied"] is False
+    build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
+    names = ["chains.html", "chains.graphml", "chains.dot"] + [f"chains/{p.name}" for p in (fresh / "chains").iterdir()]
+    assert sorted(p.name for p in (out / "chains").iterdir()) == sorted(p.name for p in (fresh / "chains").iterdir())
+    for name in names:
         assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
