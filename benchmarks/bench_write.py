@@ -70,9 +70,14 @@ def incremental(source: Path, jobs: int) -> None:
         for label, r in (("from scratch", first), ("one changed", again)):
             print(f"  write stage, {label}: wall {r.stages['write']:.2f} s, CPU {r.stages['cpu']['write']:.2f} s;"
                   f" split {r.stages['split']:.2f} s")
-        for idx in sorted((out / ".cache" / "fragments").glob("*.json")):
+        folder = out / ".cache" / "fragments"
+        for idx in sorted(folder.glob("*.fragments.json")):
             data = json.loads(idx.read_text(encoding="utf-8"))
             print(f"  {idx.name}: {data['made']} graphs serialised, {data['reused']} copied")
+        chains = folder / "chains.outputs.json"
+        if chains.is_file():
+            copied = json.loads(chains.read_text(encoding="utf-8"))["copied"]
+            print(f"  chain outputs: {'copied whole' if copied else 'made again (unchanged pages copied)'}")
 
 
 def main() -> int:

@@ -229,14 +229,15 @@ def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None, forma
     return dumps
 
 
-def prepare_graphs(result, iris: IriMinter, formats: Iterable[str] | None = None) -> DumpSet:
+def prepare_graphs(result, iris: IriMinter, formats: Iterable[str] | None = None, merge: bool = True) -> DumpSet:
     """The dump set without its description yet (``describe_build`` adds
-    it): the streams of the named graphs and the merged N-Triples."""
+    it): the streams of the named graphs and (unless ``merge`` is False:
+    then set ``ntriples_path`` later) the merged N-Triples."""
     spool = result.spool
     if spool is None:
         raise ValueError("the build kept no graphs to write (it built nothing)")
     formats = check_formats(formats)
-    merged = spool.merged_path()
+    merged = spool.merged_path() if merge else None
     shared_iri = str(iris.shared_graph())
 
     def graph_iri(identifier: str) -> str:
@@ -315,8 +316,11 @@ DESCRIPTION_LINES = ".description.nt"  # hidden: a hand-over between processes, 
 DESCRIPTION_COUNT = ".description.json"
 
 
-def _run_forked(names: tuple[str, ...]) -> dict[str, str]:
+def _run_forked(names: tuple[str, ...], merged: Path | None = None) -> dict[str, str]:
     assert _FORKED is not None
+    if merged is not None:  # merged by the parent after the fork: not to be merged again here
+        _FORKED["dumps"].ntriples_path = merged
+        _FORKED["result"].spool._merged = merged
     if names == ("void.ttl",):
         return _describe_task(**_FORKED)
     return run_task(_FORKED["dumps"], _FORKED["out_dir"], names)
@@ -359,20 +363,29 @@ class DumpJob:
         global _FORKED
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
-        self.dumps = dumps = prepare_graphs(result, iris, formats)
+        spool = result.spool
+        self.dumps = dumps = prepare_graphs(result, iris, formats, merge=False)
         dumps.previous = Path(previous) if previous is not None else None
         dumps.index_dir = Path(index_dir) if index_dir is not None else None
         self.names = files_for(dumps.formats or FORMATS)
-        tasks = [("void.ttl",)] + dump_tasks(n for n in self.names if n != "void.ttl")
-        jobs = min(jobs or os.cpu_count() or 1, len(tasks))
+        # Writers that stream the named graphs and wait for nothing start first
+        # (JSON-LD), while this process merges the sorted runs; then the
+        # description, which needs the merge; then the TriG (it waits for the
+        # description at its end) and kamervragen.nt.
+        tasks = dump_tasks(n for n in self.names if n != "void.ttl")
+        streaming = [t for t in tasks if not set(t) & {"kamervragen.nt", "kamervragen.trig"}]
+        merged_tasks = [("void.ttl",)] + [t for t in tasks if t not in streaming]
+        jobs = min(jobs or os.cpu_count() or 1, len(streaming) + len(merged_tasks))
         self._pool = None
         self.parallel = jobs > 1
         self._futures: list = []
         self._done: dict[str, str] = {}
         if jobs <= 1:
+            dumps.ntriples_path = spool.merged_path()
             describe_build(dumps, result, iris, timestamp)
-            for task in tasks:
+            for task in merged_tasks[1:] + streaming:
                 self._done.update(run_task(dumps, out_dir, task))
+            self._done.update(run_task(dumps, out_dir, ("void.ttl",)))
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -382,10 +395,11 @@ class DumpJob:
         dumps.await_description = lambda: _await_description(out_dir, ready)
         _FORKED = {"dumps": dumps, "out_dir": out_dir, "result": result, "iris": iris, "timestamp": timestamp, "ready": ready}
         # fork: the workers inherit the dump set (its graphs are a function over the spool on disk).
-        # The description goes first: the TriG writer waits for it at its end.
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
         try:
-            self._futures = [self._pool.submit(_run_forked, task) for task in tasks]
+            self._futures = [self._pool.submit(_run_forked, task) for task in streaming]
+            dumps.ntriples_path = spool.merged_path()
+            self._futures += [self._pool.submit(_run_forked, task, dumps.ntriples_path) for task in merged_tasks]
         except BaseException:
             self._pool.shutdown(cancel_futures=True)
             _FORKED = None
