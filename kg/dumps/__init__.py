@@ -48,6 +48,41 @@ class NamedGraph:
         return hashlib.sha256("\n".join(self.lines).encode("utf-8")).hexdigest()
 
 
+class SpoolGraph:
+    """A named graph of a build's spool (kg.build.Spool), as a NamedGraph,
+    whose lines are read from disk when first asked for."""
+
+    __slots__ = ("iri", "identifier", "sha256", "size", "_file", "_where", "_lines")
+
+    def __init__(self, iri: str, identifier: str | None, sha256: str, size: int, file, where: tuple[int, int]) -> None:
+        self.iri, self.identifier, self.sha256, self.size = iri, identifier, sha256, size
+        self._file, self._where, self._lines = file, where, None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            offset, length = self._where
+            if self._file.closed:  # asked for after the pass (a list of the graphs kept)
+                with open(self._file.name, "rb") as f:
+                    f.seek(offset)
+                    data = f.read(length)
+            else:
+                self._file.seek(offset)
+                data = self._file.read(length)
+            text = data.decode("utf-8")
+            self._lines = text.split("\n") if text else []
+        return self._lines
+
+    def lines_hash(self) -> str:
+        return self.sha256
+
+
+def graph_size(graph) -> int:  # NamedGraph | SpoolGraph
+    """The number of lines of a graph, without reading them where that is known."""
+    size = getattr(graph, "size", None)
+    return size if size is not None else len(graph.lines)
+
+
 class DumpSet:
     """What every dump writer is given.
 
@@ -243,10 +278,14 @@ def prepare_graphs(result, iris: IriMinter, formats: Iterable[str] | None = None
     def graph_iri(identifier: str) -> str:
         return str(iris.graph(identifier)) if identifier else shared_iri
 
-    def graphs() -> Iterator[NamedGraph]:
-        for ident, lines in spool.graphs():
-            if lines or ident:
-                yield NamedGraph(graph_iri(ident), lines, ident or None, spool.graph_hashes.get(ident))
+    def graphs() -> Iterator[SpoolGraph]:
+        # The lines are read only when a writer asks for them: a graph whose
+        # fragments are copied from the previous build is never read.
+        with (spool.dir / "graphs.bin").open("rb") as f:
+            for ident, graph_hash in spool.graph_hashes.items():
+                size = spool.graph_sizes[ident]
+                if size or ident:
+                    yield SpoolGraph(graph_iri(ident), ident or None, graph_hash, size, f, spool.offsets[ident])
 
     dumps = DumpSet(graphs, [], "", str(iris.description_graph()), None, merged, 0, formats)
     dumps.description = None  # not made yet
@@ -452,6 +491,8 @@ __all__ = [
     "merged_lines",
     "prepare",
     "prepare_graphs",
+    "SpoolGraph",
+    "graph_size",
     "describe_build",
     "split_graphs",
     "write_dumps",

@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.dumps import DumpSet
+from kg.dumps import DumpSet, graph_size
 
 CONTEXT_FILE = "context.jsonld"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -367,7 +367,7 @@ def write_jsonld(dumps: DumpSet, path: Path) -> str:
         out.write(('{\n  "@context": ' + _indented(context, "  ").lstrip() + ',\n  "@graph": [').encode("utf-8"))
         first = True
         for graph in dumps.graphs:
-            if not graph.lines:
+            if not graph_size(graph):
                 continue
             head = ("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n'
             out.write(head.encode("utf-8"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from kg.dumps import DumpSet
+from kg.dumps import DumpSet, graph_size
 from kg.dumps.fragments import FragmentFile, fragment_key
 from kg.vocab import PREFIXES
 
@@ -74,7 +74,7 @@ def write_turtle_files(dumps: DumpSet, paths: Mapping[str, Path]) -> dict[str, s
         if trig is not None:
             trig.write(prefix_header(everything))
         for graph in dumps.graphs:
-            if not graph.lines:
+            if not graph_size(graph):
                 continue
             h = graph.lines_hash()
             body = None
