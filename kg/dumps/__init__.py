@@ -14,6 +14,15 @@ processes, and keeps memory flat whatever the size of the build.
 | kamervragen.jsonld, context.jsonld | jsonld | the same graph as compact JSON-LD, and its context |
 | kamervragen.trig | trig | a named graph per publication and a shared one; the description in the default graph |
 | void.ttl | dataset | the description alone: VoID/DCAT dataset, PROV-O provenance of every named graph |
+
+In a build (``DumpJob``) the formats are written in forked processes, one
+task each (Turtle and TriG together: they share each graph's Turtle), beside
+a task that counts the graph and describes it, while the calling process
+writes the chains (whose pages go to the same processes). Each file's
+SHA-256 is computed as it is written, for the manifest. A graph's part of
+the Turtle, TriG and JSON-LD is a function of its lines alone, so it is
+copied from the previous build while the graph is unchanged
+(kg.dumps.fragments): one changed publication re-serialises one graph.
 """
 from __future__ import annotations
 
