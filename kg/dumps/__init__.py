@@ -444,10 +444,24 @@ class DumpJob:
         _FORKED = {"dumps": dumps, "out_dir": out_dir, "result": result, "iris": iris, "timestamp": timestamp, "ready": ready}
         # fork: the workers inherit the dump set (its graphs are a function over the spool on disk).
         self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        import gc
+
         try:
-            self._futures = [self._pool.submit(_run_forked, task) for task in streaming]
-            dumps.ntriples_path = spool.merged_path()
-            self._futures += [self._pool.submit(_run_forked, task, dumps.ntriples_path) for task in merged_tasks]
+            # The first submit forks every worker. Objects frozen before it are
+            # never traversed by a worker's collector, so a worker does not copy
+            # the build's heap page by page (copy-on-write): memory stays shared.
+            gc.freeze()
+            try:
+                if streaming:
+                    self._futures = [self._pool.submit(_run_forked, task) for task in streaming]
+                else:
+                    dumps.ntriples_path = spool.merged_path()
+                    self._futures = [self._pool.submit(_run_forked, task, dumps.ntriples_path) for task in merged_tasks]
+            finally:
+                gc.unfreeze()
+            if streaming:
+                dumps.ntriples_path = spool.merged_path()
+                self._futures += [self._pool.submit(_run_forked, task, dumps.ntriples_path) for task in merged_tasks]
         except BaseException:
             self._pool.shutdown(cancel_futures=True)
             _FORKED = None
