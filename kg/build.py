@@ -1098,7 +1098,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
 
         staging = _staging(out_dir)
         result.seconds = time.perf_counter() - started
-        result.report = write_build(result, staging, base=base, formats=formats, fingerprint=fingerprint, chains=True)
+        # The previous build's dumps give the fragments of unchanged graphs (kg.dumps.fragments).
+        fragments = db.path.parent / "fragments" if db is not None else None
+        result.report = write_build(result, staging, base=base, formats=formats, fingerprint=fingerprint, chains=True,
+                                    jobs=jobs, previous=out_dir, fragments=fragments)
         _lap(stages, "write", tick)
         if progress:
             progress("write", 1, 1)

@@ -273,6 +273,19 @@ _DEFERRED_NT = frozenset(_nt(p) for p in (
     KV + "gesteldDoor", KV + "achternaam", KV + "fractie", RDFS_LABEL, SKOS_PREFLABEL, KV + "heeftVraag", KV + "heeftAntwoord"))
 
 
+def chain_lines(lines: Iterable[str]) -> Iterator[str]:
+    """The N-Triples lines that chains may read (those ``_select_ntriples``
+    keeps or considers): where none of them changes, the chains are the same."""
+    rdf_type = _nt(RDF_TYPE)
+    for line in lines:
+        parts = line.split(" ", 2)
+        if len(parts) < 3:
+            continue
+        p = parts[1]
+        if p in _DIRECT_NT or p in _DEFERRED_NT or (p == rdf_type and parts[2].startswith(_TYPES_NT)):
+            yield line
+
+
 def _select_ntriples(lines: Iterable[str]) -> str:
     """The lines of an N-Triples dump that chains need, without parsing the
     rest: a build's dump is mostly question and answer texts, and a Python

@@ -53,14 +53,17 @@ def read_manifest(out_dir: Path) -> dict | None:
     return data if isinstance(data, dict) and isinstance(data.get("files"), dict) else None
 
 
-def write_manifest(folder: Path, names: Iterable[str], extra: dict | None = None) -> dict:
-    """List ``names`` (files in ``folder``) with SHA-256 and size in ``folder/manifest.json``."""
+def write_manifest(folder: Path, names: Iterable[str], extra: dict | None = None, known: dict[str, str] | None = None) -> dict:
+    """List ``names`` (files in ``folder``) with SHA-256 and size in
+    ``folder/manifest.json``. ``known``: the SHA-256 of files hashed while
+    they were written (the dumps), which are not read again."""
     files = {}
+    known = known or {}
     for name in sorted(names):
         p = folder / name
         st = p.stat()
         # mtime_ns lets an unchanged rebuild see at a glance that the file is the one listed.
-        files[name] = {"sha256": sha256_file(p), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        files[name] = {"sha256": known.get(name) or sha256_file(p), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
     manifest = {"files": files, **(extra or {})}
     write_atomic(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return manifest

@@ -494,40 +494,117 @@ def render_chain_page(
 # one task holds, the tasks run in worker processes (a page per chain at
 # archive scale is tens of thousands of pages).
 PAGES_PER_TASK = 1000
+# The index of the pages written (kg.dumps.fragments' folder): slug -> what the page was made of.
+PAGE_INDEX = "chains.pages.json"
 
 
-def _write_pages(folder: str, chains: Sequence[Chain], before: Chain | None, after: Chain | None, summary: dict[str, Any]) -> int:
+def _write_pages(folder: str, chains: Sequence[Chain], before: Chain | None, after: Chain | None, summary: dict[str, Any],
+                 only: Sequence[int] | None = None) -> int:
     """Write the pages of consecutive ``chains`` into ``folder``; ``before``
-    and ``after`` are the chains just outside them (for the page links)."""
+    and ``after`` are the chains just outside them (for the page links);
+    ``only``: the positions in ``chains`` to write (default all)."""
     summary = summary | {"palette_colour": palette().colour}
-    for k, chain in enumerate(chains):
+    for k in range(len(chains)) if only is None else only:
+        chain = chains[k]
         previous = chains[k - 1] if k > 0 else before
         following = chains[k + 1] if k + 1 < len(chains) else after
         page = render_chain_page(chain, (), summary=summary, previous=previous, following=following)
         Path(folder, f"{chain.slug}.html").write_text(page, encoding="utf-8")
-    return len(chains)
+    return len(chains) if only is None else len(only)
 
 
-def _write_all_pages(folder: Path, chains: Sequence[Chain], summary: dict[str, Any], jobs: int | None) -> None:
+def page_key(chains: Sequence[Chain], k: int, source: str, code: str) -> str:
+    """What chain ``k``'s page is made of: the chain, its neighbours' numbers
+    and slugs (its links), the graph's name and kg's code (the templates)."""
+    import hashlib
+
+    def ref(c: Chain | None) -> str:
+        return "" if c is None else f"{c.number} {c.slug}"
+
+    before = chains[k - 1] if k > 0 else None
+    after = chains[k + 1] if k + 1 < len(chains) else None
+    text = f"{code}\n{source}\n{ref(before)}\n{ref(after)}\n{chains[k]!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _reusable_pages(chains: Sequence[Chain], source: str, previous: Path | None, index_dir: Path | None) -> tuple[dict[str, str], dict[str, Path]]:
+    """(slug -> key of every page; slug -> the previous build's page that is
+    still right). A previous page is taken only when it is the file indexed
+    (same size and modification time) and was made of the same things."""
+    import json
+
+    from kg.cache import code_digest
+
+    code = code_digest()
+    keys = {c.slug: page_key(chains, k, source, code) for k, c in enumerate(chains)}
+    reuse: dict[str, Path] = {}
+    if previous is None or index_dir is None:
+        return keys, reuse
+    try:
+        old = json.loads((Path(index_dir) / PAGE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return keys, reuse
+    if not isinstance(old, dict):
+        return keys, reuse
+    for slug, key in keys.items():
+        entry = old.get(slug)
+        if not isinstance(entry, list) or entry[0] != key:
+            continue
+        path = Path(previous) / CHAIN_DIR / f"{slug}.html"
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        if [st.st_size, st.st_mtime_ns] == entry[1:]:
+            reuse[slug] = path
+    return keys, reuse
+
+
+def _write_all_pages(folder: Path, chains: Sequence[Chain], summary: dict[str, Any], jobs: int | None, pool=None,
+                     skip: Iterable[str] = ()) -> None:
+    """Write every chain's page but those of ``skip`` (slugs)."""
+    _start_pages(folder, chains, summary, jobs, pool, skip)()
+
+
+def _start_pages(folder: Path, chains: Sequence[Chain], summary: dict[str, Any], jobs: int | None, pool=None,
+                 skip: Iterable[str] = ()):  # -> a function that waits for them
+    """Start writing every chain's page but those of ``skip`` (slugs), in
+    worker processes when there are many (``pool``: an executor to use);
+    return the function that waits until they are written."""
     import os
 
+    skip = set(skip)
     tasks = []
     for k in range(0, len(chains), PAGES_PER_TASK):
         part = list(chains[k : k + PAGES_PER_TASK])
+        only = [i for i, c in enumerate(part) if c.slug not in skip]
+        if not only:
+            continue
         before = chains[k - 1] if k > 0 else None
         after = chains[k + PAGES_PER_TASK] if k + PAGES_PER_TASK < len(chains) else None
-        tasks.append((str(folder), part, before, after))
+        tasks.append((str(folder), part, before, after, None if len(only) == len(part) else only))
     plain = {k: v for k, v in summary.items() if k != "palette_colour"}  # a function: each worker has its own
+    if pool is not None and len(tasks) > 1:
+        futures = [pool.submit(_write_pages, *task[:4], plain, task[4]) for task in tasks]
+        return lambda: [f.result() for f in futures]
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers <= 1:
         for task in tasks:
-            _write_pages(*task, plain)
-        return
+            _write_pages(*task[:4], plain, task[4])
+        return lambda: None
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for future in [pool.submit(_write_pages, *task, plain) for task in tasks]:
-            future.result()
+    own = ProcessPoolExecutor(max_workers=workers)
+    futures = [own.submit(_write_pages, *task[:4], plain, task[4]) for task in tasks]
+
+    def wait() -> None:
+        try:
+            for f in futures:
+                f.result()
+        finally:
+            own.shutdown(cancel_futures=True)
+
+    return wait
 
 
 def render_list_page(
@@ -630,17 +707,22 @@ def chains_networkx(chains: Sequence[Chain]):  # -> networkx.MultiDiGraph
 
 
 def write_chain_outputs(
-    chains: Sequence[Chain], out_dir: Path, source: str = "", max_listed: int = MAX_LISTED, jobs: int | None = None
+    chains: Sequence[Chain], out_dir: Path, source: str = "", max_listed: int = MAX_LISTED, jobs: int | None = None,
+    *, previous: Path | None = None, index_dir: Path | None = None, pool=None,
 ) -> list[Path]:
     """Write chains.html, the chains/ folder (a page per chain, the lists,
     the search index), chains.graphml and chains.dot into ``out_dir``. The
     folder is written beside the old one and put in its place, so that no
     page of an earlier build is left in it. ``jobs``: worker processes for
     the chain pages (default: all cores; they are used only when there are
-    more than PAGES_PER_TASK chains)."""
+    more than PAGES_PER_TASK chains); ``pool``: an executor to run them in.
+    ``previous``: the folder of the previous build, whose pages are copied
+    where they would come out the same, as the index in ``index_dir`` says
+    (written there for the next build): one changed chain, one page made."""
+    import json
     import shutil
 
-    import networkx as nx
+    from kg.manifest import write_atomic
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -650,11 +732,33 @@ def write_chain_outputs(
         shutil.rmtree(staging)
     staging.mkdir()
     summary = _summary(chains, source)
-    _write_all_pages(staging, chains, summary, jobs)
-    lists = _list_pages(chains)
-    for page in lists:
-        (staging / page["name"]).write_text(render_list_page(page, chains, source, summary, lists), encoding="utf-8")
-    (staging / "search.js").write_text(render_search_index(chains), encoding="utf-8")
+    keys, reuse = _reusable_pages(chains, source, previous, index_dir)
+    for slug, path in reuse.items():
+        shutil.copyfile(path, staging / f"{slug}.html")
+    wait = _start_pages(staging, chains, summary, jobs, pool, skip=reuse)
+    try:
+        lists = _list_pages(chains)
+        for page in lists:
+            (staging / page["name"]).write_text(render_list_page(page, chains, source, summary, lists), encoding="utf-8")
+        (staging / "search.js").write_text(render_search_index(chains), encoding="utf-8")
+        paths = [out_dir / "chains.html", out_dir / "chains.graphml", out_dir / "chains.dot"]
+        paths[0].write_text(render_html(chains, source, max_listed), encoding="utf-8")
+        if pool is not None:  # the graph files in the pool too, each a task
+            others = [pool.submit(_write_graphml, chains, paths[1]), pool.submit(_write_dot, chains, paths[2])]
+            wait_pages = wait
+            wait = lambda: (wait_pages(), [f.result() for f in others])  # noqa: E731
+        else:
+            _write_graphml(chains, paths[1])
+            _write_dot(chains, paths[2])
+    finally:
+        wait()
+    if index_dir is not None:
+        index = {}
+        for slug, key in keys.items():
+            st = (staging / f"{slug}.html").stat()
+            index[slug] = [key, st.st_size, st.st_mtime_ns]  # a rename keeps both
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        write_atomic(Path(index_dir) / PAGE_INDEX, json.dumps(index, separators=(",", ":"), sort_keys=True))
     if folder.exists():
         old = out_dir / f".{CHAIN_DIR}.old"
         if old.exists():
@@ -664,11 +768,139 @@ def write_chain_outputs(
         shutil.rmtree(old)
     else:
         staging.rename(folder)
-    paths = [out_dir / "chains.html", out_dir / "chains.graphml", out_dir / "chains.dot"]
-    paths[0].write_text(render_html(chains, source, max_listed), encoding="utf-8")
-    nx.write_graphml(chains_networkx(chains), paths[1], encoding="utf-8", prettyprint=True)
-    paths[2].write_text(render_dot(chains), encoding="utf-8")
     return [*paths, folder]
+
+
+def _write_graphml(chains: Sequence[Chain], path: Path) -> None:
+    import networkx as nx
+
+    nx.write_graphml(chains_networkx(chains), path, encoding="utf-8", prettyprint=True)
+
+
+def _write_dot(chains: Sequence[Chain], path: Path) -> None:
+    Path(path).write_text(render_dot(chains), encoding="utf-8")
+
+
+# The index of a build's chain outputs (in kg.dumps.fragments' folder): what they were made of, and their files.
+CHAIN_INDEX = "chains.outputs.json"
+
+
+def _chain_input_key(spool, source: str, index_dir: Path | None) -> tuple[str, dict[str, str]]:
+    """The key of what a build's chains are made of: per named graph (in the
+    spool's order) the digest of the lines chains may read. A graph whose
+    lines are unchanged (same hash) keeps the digest the index holds; only
+    the others are read. Returns (key, graph hash -> digest)."""
+    import hashlib
+    import json
+
+    from kg.cache import code_digest
+    from kg.chains import chain_lines
+
+    old: dict[str, str] = {}
+    if index_dir is not None:
+        try:
+            data = json.loads((Path(index_dir) / CHAIN_INDEX).read_text(encoding="utf-8"))
+            old = data.get("graphs", {}) if isinstance(data, dict) else {}
+        except (OSError, ValueError, AttributeError):
+            old = {}
+    digests: dict[str, str] = {}
+    key = hashlib.sha256(f"{code_digest()}\n{source}\n".encode("utf-8"))
+    for ident, graph_hash in spool.graph_hashes.items():
+        digest = old.get(graph_hash) or digests.get(graph_hash)
+        if digest is None:
+            h = hashlib.sha256()
+            for line in chain_lines(spool.graph(ident)):
+                h.update(line.encode("utf-8") + b"\n")
+            digest = h.hexdigest()
+        digests[graph_hash] = digest
+        key.update(f"{ident}\0{digest}\n".encode("utf-8"))
+    return key.hexdigest(), digests
+
+
+def _chain_files(out_dir: Path) -> list[str]:
+    names = ["chains.html", "chains.graphml", "chains.dot"]
+    folder = out_dir / CHAIN_DIR
+    if folder.is_dir():
+        names += sorted(f"{CHAIN_DIR}/{p.name}" for p in folder.iterdir() if p.is_file())
+    return names
+
+
+def write_spool_chains(spool, ntriples: Path, out_dir: Path, source: str = "kamervragen.nt", *, jobs: int | None = None,
+                       previous: Path | None = None, index_dir: Path | None = None, pool=None) -> bool:
+    """The chain outputs of a build (kg.build.Spool; ``ntriples``: its
+    merged lines) into ``out_dir``. Where no line that chains read has
+    changed since the previous build (``previous``, indexed in
+    ``index_dir``) and its chain files are those indexed, they are copied
+    as they are; otherwise the chains are found and written again (pages
+    that come out the same still copied). Returns True when copied."""
+    import json
+
+    from kg.manifest import write_atomic
+
+    key, digests = _chain_input_key(spool, source, index_dir)
+    copied = False
+    if previous is not None and index_dir is not None:
+        copied = _copy_chain_files(key, Path(previous), Path(out_dir), Path(index_dir))
+    if not copied:
+        write_chain_outputs(load_chains(ntriples), out_dir, source, jobs=jobs, previous=previous, index_dir=index_dir, pool=pool)
+    if index_dir is not None:
+        files = {}
+        for name in _chain_files(Path(out_dir)):
+            st = (Path(out_dir) / name).stat()
+            files[name] = [st.st_size, st.st_mtime_ns]  # renames keep both
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        index = {"key": key, "copied": copied, "files": files, "graphs": digests}
+        write_atomic(Path(index_dir) / CHAIN_INDEX, json.dumps(index, separators=(",", ":")))
+    return copied
+
+
+def _copy_chain_files(key: str, previous: Path, out_dir: Path, index_dir: Path) -> bool:
+    """Copy the previous build's chain files when they were made of ``key`` and are the files indexed."""
+    import json
+    import shutil
+
+    from kg.manifest import write_atomic
+
+    try:
+        data = json.loads((index_dir / CHAIN_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("files"), dict):
+        return False
+    files = data["files"]
+    if not files:
+        return False
+    for name, (size, mtime) in files.items():
+        try:
+            st = (previous / name).stat()
+        except OSError:
+            return False
+        if st.st_size != size or st.st_mtime_ns != mtime:
+            return False
+    staging = out_dir / f".{CHAIN_DIR}.writing"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for name in files:
+        target = out_dir / name if "/" not in name else staging / name.split("/", 1)[1]
+        shutil.copyfile(previous / name, target)
+    folder = out_dir / CHAIN_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    staging.rename(folder)
+    # The pages' own index follows the copies (new files, new times).
+    try:
+        pages = json.loads((index_dir / PAGE_INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pages = None
+    if isinstance(pages, dict):
+        for slug, entry in pages.items():
+            path = folder / f"{slug}.html"
+            if isinstance(entry, list) and path.is_file():
+                st = path.stat()
+                entry[1:] = [st.st_size, st.st_mtime_ns]
+        write_atomic(index_dir / PAGE_INDEX, json.dumps(pages, separators=(",", ":"), sort_keys=True))
+    return True
 
 
 def write_build_chains(out_dir: Path, graph_file: str = "kamervragen.nt", jobs: int | None = None) -> list[Chain]:

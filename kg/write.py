@@ -32,6 +32,9 @@ def write_build(
     formats: Iterable[str] | None = None,
     fingerprint: str | None = None,
     chains: bool = False,
+    jobs: int | None = 1,
+    previous: Path | None = None,
+    fragments: Path | None = None,
 ) -> dict:
     """Write every output of a build into ``out_dir``; return the report dict.
 
@@ -40,38 +43,44 @@ def write_build(
     SOURCE_DATE_EPOCH, else none, which keeps the dumps byte-identical);
     ``formats`` the dumps to write (default all); ``chains``: also
     chains.html, .graphml and .dot. ``kg build`` writes into a staging
-    folder that it then switches in as a whole (kg.manifest.commit)."""
-    from kg.dumps import prepare, write_dumps
+    folder that it then switches in as a whole (kg.manifest.commit).
+    ``jobs``: processes for the dumps (one format each, beside the chains).
+    ``previous``: the folder of the previous build, and ``fragments`` the
+    folder of the index of its dumps' per-graph fragments: a graph whose
+    lines are unchanged is copied from there, not serialised again
+    (kg.dumps.fragments); the bytes are the same either way."""
+    from kg.dumps import DumpJob
 
     out_dir.mkdir(parents=True, exist_ok=True)
     base = base or getattr(result, "base", None) or DEFAULT_BASE
-    dumps = prepare(result, IriMinter(base), timestamp, formats)
-    write_dumps(dumps, out_dir)
+    job = DumpJob(result, IriMinter(base), out_dir, timestamp=timestamp, formats=formats, jobs=jobs,
+                  previous=previous, index_dir=fragments)
+    dumps = job.dumps
+    try:
+        ontology = resources.files("kg.ontology").joinpath("kamervragen.ttl")
+        with resources.as_file(ontology) as src:
+            shutil.copyfile(src, out_dir / "ontology.ttl")
+        if result.validation is not None:
+            from kg.validate import render_summary, results_text
+
+            # Blank nodes labelled from their content, results sorted: byte-identical across runs.
+            write_atomic(out_dir / "validation.ttl", results_text(result.validation.results_graph))
+            write_atomic(out_dir / "validation.txt", render_summary(result.validation))
+        if chains:
+            # chains.html, chains.graphml, chains.dot, chains/: from the build's
+            # sorted N-Triples (kamervragen.nt's lines), while the dumps are written.
+            from kg.pictures import write_spool_chains
+
+            # Copied from the previous build when no line chains read has changed;
+            # else the pages go to the dumps' processes, after the dumps.
+            write_spool_chains(result.spool, dumps.ntriples_path, out_dir, "kamervragen.nt", jobs=jobs,
+                               previous=dumps.previous, index_dir=dumps.index_dir, pool=job.pool)
+    finally:
+        known = job.wait()
     if base == result.base:
         result.dumps = dumps
-    ontology = resources.files("kg.ontology").joinpath("kamervragen.ttl")
-    with resources.as_file(ontology) as src:
-        shutil.copyfile(src, out_dir / "ontology.ttl")
-
     report = report_dict(result)
     report["counts"]["triples"] = dumps.triples
-    if result.validation is not None:
-        from kg.validate import render_summary, results_text
-
-        # Blank nodes labelled from their content, results sorted: byte-identical across runs.
-        write_atomic(out_dir / "validation.ttl", results_text(result.validation.results_graph))
-        write_atomic(out_dir / "validation.txt", render_summary(result.validation))
-    if chains:
-        # chains.html, chains.graphml, chains.dot from the graph just written
-        if (out_dir / "kamervragen.nt").is_file():
-            from kg.pictures import write_build_chains
-
-            write_build_chains(out_dir)
-        else:  # --formats without nt: from the build's sorted N-Triples
-            from kg.chains import load_chains
-            from kg.pictures import write_chain_outputs
-
-            write_chain_outputs(load_chains(dumps.ntriples_path), out_dir, "kamervragen.nt")
     report = write_report(report, out_dir)
     # Every file of the build, those in sub-folders (chains/) too, by its path in the folder.
     names = [
@@ -79,7 +88,7 @@ def write_build(
         for p in out_dir.rglob("*")
         if p.is_file() and p.name != MANIFEST and not any(part.startswith(".") for part in p.relative_to(out_dir).parts)
     ]
-    write_manifest(out_dir, names, {"fingerprint": fingerprint} if fingerprint else None)
+    write_manifest(out_dir, names, {"fingerprint": fingerprint} if fingerprint else None, known=known)
     return report
 
 

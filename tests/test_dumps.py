@@ -429,3 +429,93 @@ def test_compaction_of_awkward_values_is_pyld_s(tmp_path):
     Dumps.context = context
     write_jsonld(Dumps, tmp_path / "t.jsonld")
     assert isomorphic(jsonld_union(tmp_path / "t.jsonld"), Graph().parse(data=TRICKY, format="nt"))
+
+
+def test_compaction_from_split_lines_equals_compaction_from_parsed_triples(sample_build):
+    """The JSON-LD writer splits kg's N-Triples lines as strings; every graph
+    of a build, and values with escapes, languages and datatypes of every
+    kind, give the same nodes as from pyoxigraph's parse of the lines."""
+    from kg.dumps import prepare
+    from kg.dumps.jsonld import Compactor
+
+    context = json.loads(context_document())["@context"]
+    compactor = Compactor(context)
+    result, _ = sample_build
+    graphs = list(prepare(result, IRIS).graphs)
+    assert sum(len(g.lines) for g in graphs) > 1000
+    awkward = sorted(ln for ln in TRICKY.splitlines() if ln) + [
+        '<https://example.org/s> <https://w3id.org/kamervragen/def#onderwerp> "tab\\there \\\\ slash \\"quoted\\" \\r"@NL-be .',
+        '<https://example.org/s> <https://w3id.org/kamervragen/def#nummer> "-5"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+    ]
+    for lines in [g.lines for g in graphs] + [sorted(awkward)]:
+        assert compactor.nodes(lines) == compactor.parsed_nodes(lines)
+    escaped = ['<https://example.org/s> <https://w3id.org/kamervragen/def#onderwerp> "caf\\u00E9 \\U0001F600 it\\\'s" .']
+    (node,) = compactor.nodes(escaped)
+    assert node["onderwerp"] == "café \U0001F600 it's"
+
+
+def _fragment_counts(out) -> dict[str, tuple[int, int]]:
+    """(graphs serialised, graphs copied) per dump, from the build cache's fragment index."""
+    folder = out / ".cache" / "fragments"
+    return {p.name.split(".fragments")[0]: (json.loads(p.read_text())["made"], json.loads(p.read_text())["reused"])
+            for p in folder.glob("*.fragments.json")}
+
+
+def test_a_rebuild_serialises_only_changed_graphs_and_gives_the_build_from_scratch(samples, tmp_path, monkeypatch):
+    """One changed publication: its graph (and the shared graph, where it
+    changes) is serialised again, every other graph's Turtle and JSON-LD and
+    every unchanged chain page are copied from the previous build; the dumps
+    equal a build from scratch. A previous dump changed by hand is not
+    copied from."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in sorted(samples.iterdir()):
+        if path.is_file():
+            (inputs / path.name).write_bytes(path.read_bytes())
+    out = tmp_path / "out"
+    first = build([inputs], out, jobs=2, validate=False)
+    graphs = len(first.publications)
+    assert graphs >= 5
+    assert all(made >= graphs and reused == 0 for made, reused in _fragment_counts(out).values())
+    assert (out / ".cache" / "fragments" / "chains.pages.json").is_file()
+
+    seed = inputs / "ah-tk-20182019-3878.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Herinnert u zich", "Kent u"), encoding="utf-8")
+    build([inputs], out, jobs=2, validate=False)
+    # A question's wording is nothing chains read: the chain files are copied.
+    assert json.loads((out / ".cache" / "fragments" / "chains.outputs.json").read_text())["copied"] is True
+    counts = _fragment_counts(out)
+    assert set(counts) == {"kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld"}
+    for name, (made, reused) in counts.items():
+        assert 1 <= made <= 2 and reused >= graphs - 2, name  # the seed's graph, perhaps the shared one
+    fresh = tmp_path / "fresh"
+    build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
+    names = ["kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld", "kamervragen.nt", "void.ttl", "chains.html"]
+    names += [f"chains/{p.name}" for p in (fresh / "chains").iterdir()]
+    for name in names:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+    # Edited by hand: not the files indexed, nothing taken from them (the
+    # Turtle and the TriG share their graphs' Turtle: both are edited).
+    for name in ("kamervragen.ttl", "kamervragen.trig"):
+        (out / name).write_bytes((out / name).read_bytes().replace(b"Kent u", b"KENT U"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Kent u", "Weet u"), encoding="utf-8")
+    build([inputs], out, jobs=1, validate=False)
+    counts = _fragment_counts(out)
+    assert counts["kamervragen.ttl"][1] == counts["kamervragen.trig"][1] == 0
+    assert counts["kamervragen.jsonld"][1] >= graphs - 2  # the JSON-LD was not touched
+    build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
+    for name in ("kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+    # A new publication changes the chains: found and written again, as from scratch.
+    extra = inputs / "ah-tk-20182019-3877.txt"
+    extra.write_text(seed.read_text(encoding="utf-8").replace("3878", "3877"), encoding="utf-8")
+    build([inputs], out, jobs=2, validate=False)
+    assert json.loads((out / ".cache" / "fragments" / "chains.outputs.json").read_text())["copied"] is False
+    build([inputs], fresh, jobs=1, validate=False, cache=tmp_path / "fresh-cache")
+    names = ["chains.html", "chains.graphml", "chains.dot"] + [f"chains/{p.name}" for p in (fresh / "chains").iterdir()]
+    assert sorted(p.name for p in (out / "chains").iterdir()) == sorted(p.name for p in (fresh / "chains").iterdir())
+    for name in names:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name

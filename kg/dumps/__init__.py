@@ -14,12 +14,22 @@ processes, and keeps memory flat whatever the size of the build.
 | kamervragen.jsonld, context.jsonld | jsonld | the same graph as compact JSON-LD, and its context |
 | kamervragen.trig | trig | a named graph per publication and a shared one; the description in the default graph |
 | void.ttl | dataset | the description alone: VoID/DCAT dataset, PROV-O provenance of every named graph |
+
+In a build (``DumpJob``) the formats are written in forked processes, one
+task each (Turtle and TriG together: they share each graph's Turtle), beside
+a task that counts the graph and describes it, while the calling process
+writes the chains (whose pages go to the same processes). Each file's
+SHA-256 is computed as it is written, for the manifest. A graph's part of
+the Turtle, TriG and JSON-LD is a function of its lines alone, so it is
+copied from the previous build while the graph is unchanged
+(kg.dumps.fragments): one changed publication re-serialises one graph.
 """
 from __future__ import annotations
 
 import datetime as dt
 import heapq
 import importlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -36,6 +46,50 @@ class NamedGraph:
     iri: str
     lines: list[str]  # sorted unique N-Triples lines
     identifier: str | None = None  # the publication whose triples it holds; None for the shared graph
+    sha256: str | None = None  # of its lines joined by newlines (kg.build.Spool's hash), when known
+
+    def lines_hash(self) -> str:
+        """The SHA-256 of the lines, the key of the graph's fragments (kg.dumps.fragments)."""
+        if self.sha256 is not None:
+            return self.sha256
+        import hashlib
+
+        return hashlib.sha256("\n".join(self.lines).encode("utf-8")).hexdigest()
+
+
+class SpoolGraph:
+    """A named graph of a build's spool (kg.build.Spool), as a NamedGraph,
+    whose lines are read from disk when first asked for."""
+
+    __slots__ = ("iri", "identifier", "sha256", "size", "_file", "_where", "_lines")
+
+    def __init__(self, iri: str, identifier: str | None, sha256: str, size: int, file, where: tuple[int, int]) -> None:
+        self.iri, self.identifier, self.sha256, self.size = iri, identifier, sha256, size
+        self._file, self._where, self._lines = file, where, None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            offset, length = self._where
+            if self._file.closed:  # asked for after the pass (a list of the graphs kept)
+                with open(self._file.name, "rb") as f:
+                    f.seek(offset)
+                    data = f.read(length)
+            else:
+                self._file.seek(offset)
+                data = self._file.read(length)
+            text = data.decode("utf-8")
+            self._lines = text.split("\n") if text else []
+        return self._lines
+
+    def lines_hash(self) -> str:
+        return self.sha256
+
+
+def graph_size(graph) -> int:  # NamedGraph | SpoolGraph
+    """The number of lines of a graph, without reading them where that is known."""
+    size = getattr(graph, "size", None)
+    return size if size is not None else len(graph.lines)
 
 
 class DumpSet:
@@ -66,6 +120,12 @@ class DumpSet:
         self.ntriples_path = ntriples_path
         self.triples = triples
         self.formats = tuple(formats)
+        # Where the writers find the previous build's dumps and the index of
+        # their per-graph fragments (kg.dumps.fragments); None: make all anew.
+        self.previous: Path | None = None
+        self.index_dir: Path | None = None
+        # Where the description comes from when another process makes it (DumpJob).
+        self.await_description: Callable[[], list[str]] | None = None
 
     @property
     def graphs(self) -> Iterable[NamedGraph]:
@@ -206,46 +266,240 @@ def prepare(result, iris: IriMinter, timestamp: dt.datetime | None = None, forma
     ``result.spool`` holds the build's named graphs (kg.build.Spool): one per
     publication in identifier order and the shared one."""
     from kg.dumps.context import jsonld_context
-    from kg.dumps.dataset import describe, graph_counts, turtle_lines
 
+    dumps = prepare_graphs(result, iris, formats)
+    describe_build(dumps, result, iris, timestamp)
+    dumps.context = jsonld_context()
+    return dumps
+
+
+def prepare_graphs(result, iris: IriMinter, formats: Iterable[str] | None = None, merge: bool = True) -> DumpSet:
+    """The dump set without its description yet (``describe_build`` adds
+    it): the streams of the named graphs and (unless ``merge`` is False:
+    then set ``ntriples_path`` later) the merged N-Triples."""
     spool = result.spool
     if spool is None:
         raise ValueError("the build kept no graphs to write (it built nothing)")
     formats = check_formats(formats)
-    merged = spool.merged_path()
-    counts = graph_counts(spool.merged_lines())
+    merged = spool.merged_path() if merge else None
     shared_iri = str(iris.shared_graph())
 
     def graph_iri(identifier: str) -> str:
         return str(iris.graph(identifier)) if identifier else shared_iri
 
-    sizes = [(graph_iri(ident), ident or None, n) for ident, n in spool.graph_sizes.items() if n or ident]
+    def graphs() -> Iterator[SpoolGraph]:
+        # The lines are read only when a writer asks for them: a graph whose
+        # fragments are copied from the previous build is never read.
+        with (spool.dir / "graphs.bin").open("rb") as f:
+            for ident, graph_hash in spool.graph_hashes.items():
+                size = spool.graph_sizes[ident]
+                if size or ident:
+                    yield SpoolGraph(graph_iri(ident), ident or None, graph_hash, size, f, spool.offsets[ident])
+
+    dumps = DumpSet(graphs, [], "", str(iris.description_graph()), None, merged, 0, formats)
+    dumps.description = None  # not made yet
+    return dumps
+
+
+def describe_build(dumps: DumpSet, result, iris: IriMinter, timestamp: dt.datetime | None = None) -> None:
+    """Count the graph and describe the build (VoID, DCAT, the provenance of
+    every named graph) into ``dumps``: its description lines and Turtle and
+    its count of triples. Linear in the graph: in a build it runs in a
+    process of its own beside the dump writers (DumpJob)."""
+    from kg.dumps.dataset import describe, graph_counts, turtle_lines
+
+    spool = result.spool
+    counts = graph_counts(spool.merged_lines())
+    shared_iri = str(iris.shared_graph())
+    sizes = [(str(iris.graph(ident)) if ident else shared_iri, ident or None, n) for ident, n in spool.graph_sizes.items() if n or ident]
     sizes.sort(key=lambda g: g[0])
-
-    def graphs() -> Iterator[NamedGraph]:
-        for ident, lines in spool.graphs():
-            if lines or ident:
-                yield NamedGraph(graph_iri(ident), lines, ident or None)
-
     turtle = describe(
         counts,
         sizes,
         result.publications,
         iris,
         input_files=len(result.files),
-        distributions=[name for name in files_for(formats) if name in MEDIA_TYPES],
+        distributions=[name for name in files_for(dumps.formats) if name in MEDIA_TYPES],
         timestamp=build_timestamp(timestamp),
     )
-    return DumpSet(graphs, turtle_lines(turtle), turtle, str(iris.description_graph()), jsonld_context(), merged, counts["triples"], formats)
+    dumps.description = turtle_lines(turtle)
+    dumps.description_turtle = turtle
+    dumps.triples = counts["triples"]
 
 
-def write_dumps(dumps: DumpSet, out_dir: Path) -> list[str]:
-    """Write the dumps of ``dumps.formats`` (all when empty) into ``out_dir``; return the file names."""
+# Files written in one pass over the graphs (one task): the TriG holds each
+# graph's Turtle of kamervragen.ttl, made once for both.
+TOGETHER: dict[tuple[str, ...], tuple[str, str]] = {
+    ("kamervragen.ttl", "kamervragen.trig"): ("kg.dumps.turtle", "write_turtle_files"),
+}
+# The longest tasks first, so that a pool of few processes finishes soonest.
+_COST = ("kamervragen.jsonld", "kamervragen.ttl", "kamervragen.trig", "kamervragen.nt")
+
+
+def dump_tasks(names: Iterable[str]) -> list[tuple[str, ...]]:
+    """The files ``names`` as tasks: those written together in one, each other alone; longest first."""
+    left = list(names)
+    tasks: list[tuple[str, ...]] = []
+    for group in TOGETHER:
+        members = tuple(n for n in group if n in left)
+        if len(members) > 1:
+            tasks.append(members)
+            left = [n for n in left if n not in members]
+    tasks.extend((n,) for n in left)
+    rank = {name: k for k, name in enumerate(_COST)}
+    return sorted(tasks, key=lambda t: min(rank.get(n, len(rank)) for n in t))
+
+
+def run_task(dumps: DumpSet, out_dir: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """Write the files of one task; return each one's SHA-256 (None where a writer gives none)."""
+    if len(names) > 1:
+        module, function = TOGETHER[next(g for g in TOGETHER if set(names) <= set(g))]
+        return getattr(importlib.import_module(module), function)(dumps, {n: out_dir / n for n in names})
+    return {names[0]: writer(names[0])(dumps, out_dir / names[0])}
+
+
+# What the tasks of a forked pool work on (inherited, not pickled).
+_FORKED: dict | None = None
+DESCRIPTION_LINES = ".description.nt"  # hidden: a hand-over between processes, not an output
+DESCRIPTION_COUNT = ".description.json"
+
+
+def _run_forked(names: tuple[str, ...], merged: Path | None = None) -> dict[str, str]:
+    assert _FORKED is not None
+    if merged is not None:  # merged by the parent after the fork: not to be merged again here
+        _FORKED["dumps"].ntriples_path = merged
+        _FORKED["result"].spool._merged = merged
+    if names == ("void.ttl",):
+        return _describe_task(**_FORKED)
+    return run_task(_FORKED["dumps"], _FORKED["out_dir"], names)
+
+
+def _describe_task(dumps: DumpSet, out_dir: Path, result, iris: IriMinter, timestamp, ready) -> dict[str, str]:
+    """Describe the build, write void.ttl, and hand the description to the
+    TriG writer and the caller through hidden files in ``out_dir``."""
+    from kg.manifest import write_atomic
+
+    try:
+        describe_build(dumps, result, iris, timestamp)
+        write_atomic(out_dir / DESCRIPTION_LINES, "".join(line + "\n" for line in dumps.description))
+        write_atomic(out_dir / DESCRIPTION_COUNT, json.dumps({"triples": dumps.triples}))
+        return {"void.ttl": writer("void.ttl")(dumps, out_dir / "void.ttl")}
+    finally:
+        ready.set()  # also when it failed: the TriG writer then finds no description and says so
+
+
+def _await_description(out_dir: Path, ready) -> list[str]:
+    ready.wait()
+    try:
+        text = (out_dir / DESCRIPTION_LINES).read_text(encoding="utf-8")
+    except OSError:
+        raise UsageError("the dataset description was not made (see the error of its process)") from None
+    return text.splitlines()
+
+
+class DumpJob:
+    """The dumps being written: in ``jobs`` forked processes, one format each
+    and one for the description (the counts and provenance, linear in the
+    graph), each streaming the graphs from the build's spool, while the
+    caller goes on with other outputs (the chains, whose pages it may give
+    to ``pool``); ``wait`` gives each file's SHA-256 and completes ``dumps``
+    with the description. With one job everything is done at once, here."""
+
+    def __init__(self, result, iris: IriMinter, out_dir: Path, *, timestamp: dt.datetime | None = None,
+                 formats: Iterable[str] | None = None, jobs: int | None = None,
+                 previous: Path | None = None, index_dir: Path | None = None) -> None:
+        global _FORKED
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        spool = result.spool
+        self.dumps = dumps = prepare_graphs(result, iris, formats, merge=False)
+        dumps.previous = Path(previous) if previous is not None else None
+        dumps.index_dir = Path(index_dir) if index_dir is not None else None
+        self.names = files_for(dumps.formats or FORMATS)
+        # Writers that stream the named graphs and wait for nothing start first
+        # (JSON-LD), while this process merges the sorted runs; then the
+        # description, which needs the merge; then the TriG (it waits for the
+        # description at its end) and kamervragen.nt.
+        tasks = dump_tasks(n for n in self.names if n != "void.ttl")
+        streaming = [t for t in tasks if not set(t) & {"kamervragen.nt", "kamervragen.trig"}]
+        merged_tasks = [("void.ttl",)] + [t for t in tasks if t not in streaming]
+        jobs = min(jobs or os.cpu_count() or 1, len(streaming) + len(merged_tasks))
+        self._pool = None
+        self.parallel = jobs > 1
+        self._futures: list = []
+        self._done: dict[str, str] = {}
+        if jobs <= 1:
+            dumps.ntriples_path = spool.merged_path()
+            describe_build(dumps, result, iris, timestamp)
+            for task in merged_tasks[1:] + streaming:
+                self._done.update(run_task(dumps, out_dir, task))
+            self._done.update(run_task(dumps, out_dir, ("void.ttl",)))
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        ready = context.Event()
+        dumps.await_description = lambda: _await_description(out_dir, ready)
+        _FORKED = {"dumps": dumps, "out_dir": out_dir, "result": result, "iris": iris, "timestamp": timestamp, "ready": ready}
+        # fork: the workers inherit the dump set (its graphs are a function over the spool on disk).
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        import gc
+
+        try:
+            # The first submit forks every worker. Objects frozen before it are
+            # never traversed by a worker's collector, so a worker does not copy
+            # the build's heap page by page (copy-on-write): memory stays shared.
+            gc.freeze()
+            try:
+                if streaming:
+                    self._futures = [self._pool.submit(_run_forked, task) for task in streaming]
+                else:
+                    dumps.ntriples_path = spool.merged_path()
+                    self._futures = [self._pool.submit(_run_forked, task, dumps.ntriples_path) for task in merged_tasks]
+            finally:
+                gc.unfreeze()
+            if streaming:
+                dumps.ntriples_path = spool.merged_path()
+                self._futures += [self._pool.submit(_run_forked, task, dumps.ntriples_path) for task in merged_tasks]
+        except BaseException:
+            self._pool.shutdown(cancel_futures=True)
+            _FORKED = None
+            raise
+
+    @property
+    def pool(self):  # -> concurrent.futures.Executor | None
+        """The processes writing the dumps, for more work after them (the chain pages)."""
+        return self._pool
+
+    def wait(self) -> dict[str, str]:
+        global _FORKED
+        if self._pool is not None:
+            try:
+                for future in self._futures:
+                    self._done.update(future.result())
+            finally:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+                _FORKED = None
+            dumps = self.dumps
+            lines, count = self.out_dir / DESCRIPTION_LINES, self.out_dir / DESCRIPTION_COUNT
+            dumps.description = lines.read_text(encoding="utf-8").splitlines()
+            dumps.description_turtle = (self.out_dir / "void.ttl").read_text(encoding="utf-8")
+            dumps.triples = json.loads(count.read_text(encoding="utf-8"))["triples"]
+            lines.unlink()
+            count.unlink()
+        return {name: sha for name, sha in self._done.items() if sha}
+
+
+def write_dumps(dumps: DumpSet, out_dir: Path) -> dict[str, str]:
+    """Write the dumps of ``dumps.formats`` (all when empty) of a prepared
+    dump set into ``out_dir``, here; return each file's SHA-256."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = files_for(dumps.formats or FORMATS)
-    for name in names:
-        writer(name)(dumps, out_dir / name)
-    return names
+    done: dict[str, str] = {}
+    for task in dump_tasks(files_for(dumps.formats or FORMATS)):
+        done.update(run_task(dumps, out_dir, task))
+    return done
 
 
 __all__ = [
@@ -259,6 +513,12 @@ __all__ = [
     "build_timestamp",
     "merged_lines",
     "prepare",
+    "prepare_graphs",
+    "SpoolGraph",
+    "graph_size",
+    "describe_build",
     "split_graphs",
     "write_dumps",
+    "DumpJob",
+    "dump_tasks",
 ]

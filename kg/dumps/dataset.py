@@ -187,7 +187,9 @@ def turtle_lines(text: str) -> list[str]:
     return sorted({ln for ln in out.splitlines() if ln.strip()})
 
 
-def write_description(dumps, path: Path) -> None:  # dumps: kg.dumps.DumpSet
+def write_description(dumps, path: Path) -> str:  # dumps: kg.dumps.DumpSet
     """void.ttl: the description alone, as the template wrote it (grouped and
-    commented for a reader; the TriG holds the same triples)."""
-    path.write_text(dumps.description_turtle, encoding="utf-8")
+    commented for a reader; the TriG holds the same triples). Returns its SHA-256."""
+    data = dumps.description_turtle.encode("utf-8")
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()

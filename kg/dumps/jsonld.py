@@ -30,7 +30,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from kg.dumps import DumpSet
+from kg.dumps import DumpSet, graph_size
 
 CONTEXT_FILE = "context.jsonld"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -40,12 +40,17 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 # and fromRdf's useNativeTypes), when the lexical form is canonical so that
 # reading it back gives the same literal.
 NATIVE = {XSD + "integer", XSD + "boolean"}
+_IRI_CACHE = 100_000
 
 
-def write_context(dumps: DumpSet, path: Path) -> None:
+def write_context(dumps: DumpSet, path: Path) -> str:
+    import hashlib
+
     from kg.dumps.context import context_document
 
-    path.write_text(context_document(), encoding="utf-8")
+    data = context_document().encode("utf-8")
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 class Compactor:
@@ -79,6 +84,10 @@ class Compactor:
             self.by_iri.setdefault(iri, []).append((name, kind, language))
         self._vocab: dict[str, str] = {}
         self._plain: dict[str, str] = {}
+        self._term_iris = {iri for iri, _, _ in self.terms.values()}
+        self._namespaces = tuple(namespace for _, namespace in self.prefixes)
+        self._iri_rules: dict[tuple[str, bool], tuple[str, int]] = {}
+        self._literal_rules: dict[tuple[str, str], tuple[str, int, str | None]] = {}
 
     def expand(self, value: str) -> str:
         prefix, sep, rest = value.partition(":")
@@ -93,6 +102,8 @@ class Compactor:
         cache = self._vocab if vocab else self._plain
         found = cache.get(iri)
         if found is None:
+            if len(cache) >= _IRI_CACHE:  # most IRIs are named once (a question, an answer): memory stays flat
+                cache.clear()
             found = cache[iri] = self._compact_iri(iri, vocab)
         return found
 
@@ -103,6 +114,8 @@ class Compactor:
             simple = [name for name, kind, language in self.by_iri.get(iri, ()) if kind is None and language is None]
             if simple:
                 return min(simple, key=lambda n: (len(n), n))
+        if not iri.startswith(self._namespaces):  # most IRIs (kg's own) are under no prefix
+            return iri
         candidates = []
         for name, namespace in self.prefixes:
             if iri.startswith(namespace) and len(iri) > len(namespace):
@@ -169,7 +182,120 @@ class Compactor:
     # -------------------------------------------------------------- nodes
 
     def nodes(self, lines: Iterable[str]) -> list[dict]:
-        """The node objects of sorted N-Triples lines, in the order of their subjects."""
+        """The node objects of sorted N-Triples lines, in the order of their subjects.
+
+        The lines are kg's own (kg.build.Spool: one triple a line, ending in
+        " .", terms as rdflib spells them), so they are split as strings, not
+        parsed: a third of the parser's time. Lines with an escape JSON does
+        not share (\\u, \\U, \\') go through pyoxigraph's parser instead;
+        both give the same nodes (tests/test_dumps.py)."""
+        lines = lines if isinstance(lines, list) else list(lines)
+        text = "\n".join(lines)
+        if "\\u" in text or "\\U" in text or "\\'" in text:
+            return self.parsed_nodes(lines)
+        del text
+        loads = json.loads
+        nodes: list[dict] = []
+        node: dict = {}
+        subject = None
+        iri_rules = self._iri_rules
+        literal_rules = self._literal_rules
+        term_iris = self._term_iris
+        plain, vocab = self._plain, self._vocab
+        compact = self.iri
+        for line in lines:
+            s, p, o = line.split(" ", 2)
+            if s != subject:
+                subject = s
+                ref = s[1:-1] if s[0] == "<" else s
+                node = {"@id": plain.get(ref) or compact(ref, False)}
+                nodes.append(node)
+            o = o[:-2]  # " ."
+            if o[0] == '"':
+                q = o.rindex('"')
+                value = o[1:q]
+                if "\\" in value:
+                    value = loads(o[: q + 1], strict=False)
+                suffix = o[q + 1 :]
+                key, mode, extra = literal_rules.get((p, suffix)) or self._literal_rule(p, suffix)
+                if mode == 1:  # a language not the term's
+                    value = {"@value": value, "@language": extra}
+                elif mode == 2:  # a datatype not the term's: native, else typed
+                    native = _native(value, extra)
+                    value = {"@value": value, "@type": compact(extra, True)} if native is None else native
+            else:
+                ref = o[1:-1] if o[0] == "<" else o
+                if p == _RDF_TYPE_NT and o[0] == "<":
+                    key, value = "@type", vocab.get(ref) or compact(ref, True)
+                else:
+                    is_term = ref in term_iris and self._is_term(ref)
+                    key, mode = iri_rules.get((p, is_term)) or self._iri_rule(p, ref)
+                    if mode == 0:
+                        value = vocab.get(ref) or compact(ref, True)
+                    elif mode == 1:
+                        value = plain.get(ref) or compact(ref, False)
+                    else:
+                        value = {"@id": plain.get(ref) or compact(ref, False)}
+            held = node.get(key, _MISSING)
+            if held is _MISSING:
+                node[key] = value
+            elif isinstance(held, list):
+                held.append(value)
+            else:
+                node[key] = [held, value]
+        return nodes
+
+    def _is_term(self, ref: str) -> bool:
+        as_term = self.iri(ref, vocab=True)
+        return as_term in self.terms and self.terms[as_term][0] == ref
+
+    def _iri_rule(self, p: str, ref: str) -> tuple[str, int]:
+        """(key, 0: the object as a vocab term, 1: as an @id string, 2: as {"@id": ...})
+        for an IRI or blank node object of predicate ``p`` (an N-Triples term)."""
+        is_term = self._is_term(ref)
+        rule = self._iri_rules.get((p, is_term))
+        if rule is None:
+            rule = self._iri_rules[(p, is_term)] = self._make_iri_rule(p[1:-1], is_term)
+        return rule
+
+    def _make_iri_rule(self, predicate: str, is_term: bool) -> tuple[str, int]:
+        # As ``entry``: term selection, @vocab first if the IRI is itself a term, else @id; then a simple term.
+        terms = self.by_iri.get(predicate, ())
+        order = ("@vocab", "@id", None) if is_term else ("@id", "@vocab", None)
+        for wanted in order:
+            for name, kind, language in terms:
+                if kind == wanted and language is None:
+                    return name, {"@vocab": 0, "@id": 1, None: 2}[kind]
+        return self._key(predicate), 2
+
+    def _literal_rule(self, p: str, suffix: str) -> tuple[str, int, str | None]:
+        """(key, 0: the lexical form as it is, 1: a language-tagged value (the tag),
+        2: native or typed (the datatype)) for a literal of predicate ``p``
+        with ``suffix`` (after its closing quote: "", "@lang" or "^^<datatype>")."""
+        rule = self._literal_rules.get((p, suffix))
+        if rule is None:
+            rule = self._literal_rules[(p, suffix)] = self._make_literal_rule(p[1:-1], suffix)
+        return rule
+
+    def _make_literal_rule(self, predicate: str, suffix: str) -> tuple[str, int, str | None]:
+        terms = self.by_iri.get(predicate, ())
+        plain = next((name for name, kind, lang in terms if kind is None and lang is None), None)
+        if suffix.startswith("@"):
+            language = suffix[1:].lower()  # as pyoxigraph gives it: tags are case-insensitive
+            for name, kind, lang in terms:
+                if kind is None and lang == language.lower():
+                    return name, 0, None
+            return (plain or self._key(predicate)), 1, language
+        datatype = suffix[3:-1] if suffix else XSD + "string"
+        if datatype == XSD + "string":
+            return (plain or self._key(predicate)), 0, None
+        for name, kind, lang in terms:
+            if kind == datatype and lang is None:
+                return name, 0, None
+        return (plain or self._key(predicate)), 2, datatype
+
+    def parsed_nodes(self, lines: Iterable[str]) -> list[dict]:
+        """``nodes`` by pyoxigraph's parser, for any N-Triples."""
         import pyoxigraph as ox
 
         text = "".join(line + "\n" for line in lines)
@@ -197,6 +323,10 @@ class Compactor:
         return nodes
 
 
+_MISSING = object()
+_RDF_TYPE_NT = f"<{RDF_TYPE}>"
+
+
 def _native(lexical: str, datatype: str):
     if datatype == XSD + "boolean" and lexical in ("true", "false"):
         return lexical == "true"
@@ -220,27 +350,41 @@ def _line(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
 
 
-def write_jsonld(dumps: DumpSet, path: Path) -> None:
+def write_jsonld(dumps: DumpSet, path: Path) -> str:
     """Stream ``dumps.graphs`` (consumed once) into one JSON-LD document:
-    the context, then one graph object per named graph, one node a line."""
+    the context, then one graph object per named graph, one node a line.
+    A graph's nodes are kept from the previous build while its lines are
+    unchanged (kg.dumps.fragments); return the file's SHA-256."""
     from kg.dumps.context import jsonld_context
+    from kg.dumps.fragments import FragmentFile, fragment_key
 
     context = getattr(dumps, "context", None) or jsonld_context()
     compactor = Compactor(context)
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write('{\n  "@context": ')
-        out.write(_indented(context, "  ").lstrip())
-        out.write(',\n  "@graph": [')
+    previous = getattr(dumps, "previous", None)
+    key = fragment_key("jsonld", json.dumps(context, sort_keys=True))
+    out = FragmentFile(path, key, getattr(dumps, "index_dir", None), previous / path.name if previous is not None else None)
+    try:
+        out.write(('{\n  "@context": ' + _indented(context, "  ").lstrip() + ',\n  "@graph": [').encode("utf-8"))
         first = True
         for graph in dumps.graphs:
-            if not graph.lines:
+            if not graph_size(graph):
                 continue
-            nodes = compactor.nodes(graph.lines)
-            out.write(("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n')
-            out.write(",\n".join("        " + _line(node) for node in nodes))
-            out.write("\n      ]\n    }")
+            head = ("\n" if first else ",\n") + '    {\n      "@id": ' + _line(compactor.iri(graph.iri, vocab=False)) + ',\n      "@graph": [\n'
+            out.write(head.encode("utf-8"))
+            h = graph.lines_hash() if hasattr(graph, "lines_hash") else None
+            nodes = out.fragment(h) if h is not None else None
+            if nodes is None:
+                text = ",\n".join("        " + _line(node) for node in compactor.nodes(graph.lines))
+                out.add(h or "", text.encode("utf-8"))
+            else:
+                out.add(h, nodes, reused=True)
+            out.write(b"\n      ]\n    }")
             first = False
-        out.write("\n  ]\n}\n")
+        out.write(b"\n  ]\n}\n")
+    except BaseException:
+        out.abort()
+        raise
+    return out.close()
 
 
 __all__ = ["CONTEXT_FILE", "Compactor", "write_context", "write_jsonld"]

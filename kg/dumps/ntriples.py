@@ -1,15 +1,22 @@
 """N-Triples: kamervragen.nt, the graph as sorted lines (diffable, greppable)."""
 from __future__ import annotations
 
-import shutil
+import hashlib
 from pathlib import Path
 
 from kg.dumps import DumpSet
 
 
-def write_ntriples(dumps: DumpSet, path: Path) -> None:
+def write_ntriples(dumps: DumpSet, path: Path) -> str:
+    """Write the file; return its SHA-256 (computed while writing)."""
+    from kg.dumps.fragments import copy_hashed
+
     if dumps.ntriples_path is not None:  # the build's merged spool is this file already
-        shutil.copyfile(dumps.ntriples_path, path)
-        return
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.writelines(line + "\n" for line in dumps.iter_lines())
+        return copy_hashed(dumps.ntriples_path, path)
+    h = hashlib.sha256()
+    with path.open("wb") as out:
+        for line in dumps.iter_lines():
+            data = (line + "\n").encode("utf-8")
+            h.update(data)
+            out.write(data)
+    return h.hexdigest()

@@ -1,12 +1,15 @@
 """TriG: kamervragen.trig, one named graph per publication.
 
-The default graph holds the dataset description and the provenance of every
-named graph (kg.dumps.dataset); then come the named graphs in IRI order: one
+The named graphs come in IRI order, then the default graph with the dataset
+description and the provenance of every named graph (kg.dumps.dataset), last
+because another process makes it meanwhile. The named graphs: one
 per publication with the triples it alone states, and one shared graph with
 what several publications state (a member, a party, an office, a publication
 they all cite) and what the link stage adds (kg.dumps.split_graphs). Each
 triple is in one graph; the union of the named graphs is kamervragen.nt.
-pyoxigraph writes it, streaming from the build's graphs.
+Each graph's triples are the Turtle of kamervragen.ttl, made once for both
+files (kg.dumps.turtle.write_turtle_files), kept from the previous build
+while the graph is unchanged.
 """
 from __future__ import annotations
 
@@ -14,9 +17,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.dumps import DumpSet
-from kg.dumps.dataset import DESCRIPTION_PREFIXES
-from kg.dumps.stream import LineReader
-from kg.vocab import PREFIXES
 
 
 def nquads(dumps: DumpSet, description_graph: str | None = None) -> Iterator[str]:
@@ -33,9 +33,7 @@ def nquads(dumps: DumpSet, description_graph: str | None = None) -> Iterator[str
         yield "".join([line[:-2] + name for line in graph.lines])
 
 
-def write_trig(dumps: DumpSet, path: Path) -> None:
-    import pyoxigraph as ox
+def write_trig(dumps: DumpSet, path: Path) -> str:
+    from kg.dumps.turtle import write_turtle_files
 
-    quads = ox.parse(LineReader(nquads(dumps), blocks=True), format=ox.RdfFormat.N_QUADS)
-    prefixes = {k: str(v) for k, v in PREFIXES.items()} | DESCRIPTION_PREFIXES
-    ox.serialize(quads, str(path), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return write_turtle_files(dumps, {"kamervragen.trig": path})["kamervragen.trig"]
