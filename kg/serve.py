@@ -264,9 +264,17 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
             no_namespace = exc
         db = _open_graph(graph, store)
         triples = len(db)
-        # A store, or a dump with graphs (TriG, N-Quads), holds one named graph
-        # per publication: queries see their union as the default graph.
-        union = store is not None or Path(graph).suffix.lower() in (".trig", ".nq")
+        # A dump with graphs (TriG, N-Quads) holds one named graph per
+        # publication: queries see their union as the default graph. A kg
+        # store holds that union in its default graph as well, which is
+        # faster to query; a store with an empty default graph (named graphs
+        # only) is queried over their union.
+        if store is not None:
+            from kg.store import queries_union
+
+            union = queries_union(db)
+        else:
+            union = Path(graph).suffix.lower() in (".trig", ".nq")
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -319,7 +327,7 @@ def _answer(db, union: bool, prefixes: dict[str, str], text: str, results_fmt: s
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
     elif union:
-        options["use_default_graph_as_union"] = True  # one named graph per publication (interfaces #3)
+        options["use_default_graph_as_union"] = True  # named graphs only: their union (interfaces #3)
     try:
         res = db.query(text, **options)
     except SyntaxError as exc:
