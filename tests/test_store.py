@@ -196,3 +196,55 @@ def test_a_store_loaded_from_the_trig_equals_one_loaded_from_the_spool(samples_b
     a = set(open_store(samples_build / "store").quads_for_pattern(None, None, None, None))
     b = set(open_store(streamed).quads_for_pattern(None, None, None, None))
     assert a == b and len(a) > 1000
+
+
+# ------------------------------------------------------- load and update
+
+
+def test_a_first_load_runs_in_a_child_process_and_is_reported(samples_build):
+    import json
+
+    report = json.loads((samples_build / "build-report.json").read_text(encoding="utf-8"))
+    store = report["store"]
+    assert store["mode"] == "load"
+    assert store["quads"] == len(open_store(samples_build / "store"))
+    assert store["peak_memory_mb"] > 0 and store["cpu_seconds"] > 0
+
+
+def test_a_store_left_half_updated_is_loaded_whole_next_time(samples, tmp_path):
+    """A build killed while it changed the store in place leaves its state
+    marked incomplete: the next build loads a fresh store, equal to one made
+    from scratch, instead of trusting the hashes."""
+    import json
+    import os
+
+    from kg.store import STATE_FILE, store_state
+
+    out, store_dir = tmp_path / "out", tmp_path / "store"
+    build([samples / "ah-tk-20182019-3878.txt"], out, validate=False, store=store_dir)
+    state_path = store_dir / STATE_FILE
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    assert store_state(store_dir)["graphs"]
+    state["complete"] = False
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    db = ox.Store(str(store_dir))  # what a half-done update may leave: a stray triple in the default graph
+    db.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("half")))
+    db.flush()
+    del db
+    assert store_state(store_dir) == {}
+    inode = os.stat(store_dir).st_ino
+    again = build([samples / "ah-tk-20182019-3878.txt"], out, validate=False, store=store_dir)
+    assert again.store_load["mode"] == "load" and os.stat(store_dir).st_ino != inode
+    fresh = tmp_path / "fresh"
+    build([samples / "ah-tk-20182019-3878.txt"], tmp_path / "out2", validate=False, store=fresh)
+    assert set(open_store(store_dir)) == set(open_store(fresh))
+
+
+def test_a_failed_child_load_names_the_file(tmp_path):
+    from kg.store import load_files
+
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://e/a> <http://e/b> not a term .\n", encoding="utf-8")
+    with pytest.raises(SyntaxError, match="bad.nt"):
+        load_files(tmp_path / "db", [(bad, "N_TRIPLES", None)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.nt"]
