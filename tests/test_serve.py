@@ -339,3 +339,44 @@ def test_head_answers_headers_only(server):
     req = urllib.request.Request(server.url + "queries", method="HEAD")
     with urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT) as resp:
         assert resp.status == 200 and int(resp.headers["Content-Length"]) > 100 and resp.read() == b""
+
+
+def test_concurrent_identical_queries_are_answered_once():
+    """On a large store a named query takes seconds: 20 clients asking it at
+    once get the one answer, computed once, instead of 20 jobs queued past
+    the time limit; a failure reaches every waiting client."""
+    import threading
+
+    from kg.serve import HttpError, ServeConfig, SparqlApp
+
+    class SlowPool:  # stands in for the worker processes: counts the jobs it gets
+        def __init__(self, fail: bool = False) -> None:
+            self.jobs = 0
+            self.fail = fail
+
+        def execute(self, job):
+            self.jobs += 1
+            time.sleep(0.3)
+            if self.fail:
+                raise HttpError(503, "query stopped: it ran past the time limit")
+            return ("results", b'{"head": {"vars": []}, "results": {"bindings": []}}')
+
+    for fail in (False, True):
+        pool = SlowPool(fail)
+        app = SparqlApp(ServeConfig(quiet=True), pool, 0)
+        outcomes: list = []
+
+        def ask() -> None:
+            try:
+                outcomes.append(app.run_query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+json").status)
+            except HttpError as exc:
+                outcomes.append(exc.status)
+
+        threads = [threading.Thread(target=ask) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert pool.jobs == 1
+        assert outcomes == [503 if fail else 200] * 20
+        assert not app._flights
