@@ -121,11 +121,11 @@ def main() -> int:
             from kg.store import load_files, open_store
 
             # As kg build loads a store: the TriG (its default graph, the
-            # description, into the description graph), then the union in the
-            # default graph: the N-Triples and the description (void.ttl).
+            # description, into the description graph), then the N-Triples
+            # (the publication and shared graphs) into the default graph.
             info: dict = {}
-            load_files(target, [(trig, "TRIG", str(IriMinter().description_graph())), (nt, "N_TRIPLES", None),
-                                (args.build_dir / "void.ttl", "TURTLE", None)], lenient=True, info=info)
+            load_files(target, [(trig, "TRIG", str(IriMinter().description_graph())), (nt, "N_TRIPLES", None)],
+                       lenient=True, info=info)
             wall = time.perf_counter() - started
             print(f"  kg store (a child process): {info['quads']:,} quads in {wall:.1f} s wall, {info['cpu_seconds']:.1f} s CPU "
                   f"({info['quads'] / wall:,.0f} quads/s), child peak {info['peak_memory_mb']:,.0f} MB; {du(target) / 2**20:,.0f} MiB on disk")
