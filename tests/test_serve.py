@@ -263,9 +263,14 @@ def test_serves_the_on_disk_store_too(graph_file):
     with SparqlServer(ServeConfig(store=graph_file.parent / "store", port=0, timeout=20, quiet=True, workers=1)).start() as s:
         assert s.url.startswith("http://127.0.0.1:")
         data = json.loads(get(s, COUNT)[2])
-        # the union of the publications' graphs, the shared graph and the description graph (void.ttl)
+        # the default graph: the graph of kamervragen.nt (publications' graphs and the shared graph)
+        assert int(data["results"]["bindings"][0]["n"]["value"]) == triples(graph_file)
+        # the description graph (void.ttl) by its name
+        from kg.iris import IriMinter
+
         description = len(Graph().parse(graph_file.parent / "void.ttl", format="turtle"))
-        assert int(data["results"]["bindings"][0]["n"]["value"]) == triples(graph_file) + description
+        in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{IriMinter().description_graph()}> {{ ?s ?p ?o }} }}"
+        assert int(json.loads(get(s, in_graph)[2])["results"]["bindings"][0]["n"]["value"]) == description
 
 
 def test_binds_to_localhost_by_default():
