@@ -340,9 +340,9 @@ def _run_oxigraph(text: str, store: pyoxigraph.Store, name: str) -> Result:
     import pyoxigraph as ox
 
     try:
-        # A kg store holds the union of its named graphs (one per
-        # publication, the shared and the description graph) in its default
-        # graph, which queries read; a store whose default graph is empty
+        # A kg store holds the union of its publication and shared graphs
+        # (kamervragen.nt's graph) in its default graph, which queries read;
+        # a store whose default graph is empty
         # (named graphs only: an older kg store, or a user's) is queried over
         # the union of its graphs, which then replaces a FROM clause.
         from kg.store import queries_union

@@ -27,9 +27,10 @@ of the merged graph. The named graphs stay for ``GRAPH``, the protocol's
   (the changed publications', the shared graph, the description) get their
   stale quads removed and their new ones added, in their named graph and
   (but for the description) in the default graph; a triple leaves the
-  default graph only when no other named graph but the description holds it. ``kg-state.json`` in the store directory records
-  each graph's hash as the build left it; it is marked incomplete while the
-  store changes, so that a build killed half-way is followed by a full load.
+  default graph only when no named graph but the description holds it.
+  ``kg-state.json`` in the store directory records each graph's hash as the
+  build left it; it is marked incomplete while the store changes, so that a
+  build killed half-way is followed by a full load.
 
 ``kg query --store DIR`` and ``kg serve --store DIR`` open it read-only, so
 several readers may share it. Only a directory that already holds an
@@ -53,7 +54,7 @@ from kg.errors import KgError, UsageError
 if TYPE_CHECKING:
     import pyoxigraph
 
-LAYOUT = 2  # named graphs plus their union in the default graph (1: named graphs only)
+LAYOUT = 2  # named graphs, and kamervragen.nt's graph in the default graph (1: named graphs only)
 STATE_FILE = "kg-state.json"
 SNAPSHOTS = "kg-lines"  # in the store folder: the lines of its large graphs as last loaded, by hash
 
@@ -84,8 +85,8 @@ def queries_union(store: pyoxigraph.Store) -> bool:
     """Whether queries over ``store`` must read the union of its named graphs:
     only when its default graph is empty (a store of layout 1, or one a user
     filled with named graphs alone). A kg store of this layout holds the
-    union in its default graph; an in-memory store of one graph holds all in
-    its default graph. One index seek."""
+    union of its publication and shared graphs in its default graph; an
+    in-memory store of one graph holds all in its default graph. One index seek."""
     import pyoxigraph as ox
 
     return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None
