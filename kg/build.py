@@ -124,6 +124,7 @@ class BuildResult:
     stages: dict = field(default_factory=dict)  # stage -> seconds
     dumps: Any = None  # the kg.dumps.DumpSet the writers were given (reused by the store)
     up_to_date: bool = False  # nothing had changed: nothing was done
+    store_load: dict | None = None  # how the store was brought up to date (kg.store.update_store's info)
 
     def parsed(self) -> Iterator[Any]:
         """The built publications parsed again from their files (for tests and
@@ -1113,7 +1114,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         from kg.store import update_store
 
         trig = out_dir / "kamervragen.trig" if out_dir is not None else None
-        update_store(Path(store), result, fingerprint, progress=progress, trig=trig)
+        result.store_load = {}
+        update_store(Path(store), result, fingerprint, progress=progress, trig=trig, info=result.store_load)
         _lap(stages, "load", tick)
     result.seconds = time.perf_counter() - started
     if out_dir is not None and result.report is not None and "load" in stages:
@@ -1131,6 +1133,8 @@ def _finish_report(out_dir: Path, result: BuildResult) -> None:
     report["stages_cpu"] = {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()}
     report["peak_memory_mb"] = _peak_memory_mb()
     report["peak_worker_memory_mb"] = _peak_memory_mb(resource.RUSAGE_CHILDREN)
+    if result.store_load:
+        report["store"] = result.store_load  # a first load runs in a child process: its time and memory
     path = out_dir / "build-report.json"
     write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     manifest = read_manifest(out_dir)

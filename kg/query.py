@@ -340,14 +340,30 @@ def _run_oxigraph(text: str, store: pyoxigraph.Store, name: str) -> Result:
     import pyoxigraph as ox
 
     try:
-        # A store holds one named graph per publication plus the shared graph:
-        # a query sees their union as its default graph (the in-memory
-        # stores of tests hold their triples in the default graph, which the
-        # union includes). The union replaces a FROM clause of the query.
-        res = store.query(text, use_default_graph_as_union=True)
+        # A kg store holds the union of its publication and shared graphs
+        # (kamervragen.nt's graph) in its default graph, which queries read;
+        # a store whose default graph is empty
+        # (named graphs only: an older kg store, or a user's) is queried over
+        # the union of its graphs, which then replaces a FROM clause.
+        from kg.store import queries_union
+
+        res = store.query(text, use_default_graph_as_union=queries_union(store))
         if isinstance(res, ox.QuerySolutions):
             variables = [v.value for v in res.variables]
-            rows = [tuple(_from_oxigraph(sol[i]) for i in range(len(variables))) for sol in res]
+            # Each distinct term converted once: rdflib parses a typed
+            # literal's value when it makes one (dates, numbers), and a
+            # column repeats its values (dates, counts, names) row after row.
+            seen: dict[Any, Node | None] = {}
+
+            def term(value: Any) -> Node | None:
+                try:
+                    return seen[value]
+                except KeyError:
+                    converted = seen[value] = _from_oxigraph(value)
+                    return converted
+
+            width = range(len(variables))
+            rows = [tuple(term(sol[i]) for i in width) for sol in res]
             return Result("SELECT", variables, rows)
         if isinstance(res, ox.QueryBoolean):
             return Result("ASK", boolean=bool(res))

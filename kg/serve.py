@@ -264,9 +264,17 @@ def _worker_main(conn, graph: str | None, store: str | None, prefixes: dict[str,
             no_namespace = exc
         db = _open_graph(graph, store)
         triples = len(db)
-        # A store, or a dump with graphs (TriG, N-Quads), holds one named graph
-        # per publication: queries see their union as the default graph.
-        union = store is not None or Path(graph).suffix.lower() in (".trig", ".nq")
+        # A dump with graphs (TriG, N-Quads) holds one named graph per
+        # publication: queries see their union as the default graph. A kg
+        # store holds that union in its default graph as well, which is
+        # faster to query; a store with an empty default graph (named graphs
+        # only) is queried over their union.
+        if store is not None:
+            from kg.store import queries_union
+
+            union = queries_union(db)
+        else:
+            union = Path(graph).suffix.lower() in (".trig", ".nq")
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -319,7 +327,7 @@ def _answer(db, union: bool, prefixes: dict[str, str], text: str, results_fmt: s
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
     elif union:
-        options["use_default_graph_as_union"] = True  # one named graph per publication (interfaces #3)
+        options["use_default_graph_as_union"] = True  # named graphs only: their union (interfaces #3)
     try:
         res = db.query(text, **options)
     except SyntaxError as exc:
@@ -506,6 +514,15 @@ class AnswerCache:
                 self.size -= len(old[1]) + sum(len(str(k)) for k in old_key)
 
 
+class _Flight:
+    """One query being answered, for the requests that wait on it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answer: tuple[str, bytes] | None = None
+        self.error: BaseException | None = None
+
+
 # ------------------------------------------------------------------ the app
 
 
@@ -531,6 +548,12 @@ class SparqlApp:
         self.port = port
         self.queries = named_queries()  # read once, at start: a broken query file stops the server here
         self.cache = AnswerCache(config.cache_bytes)
+        # Queries being answered, by cache key: clients asking the same one
+        # meanwhile wait for that answer instead of queueing it again (on a
+        # large store a named query takes seconds, and 20 clients asking it
+        # at once would otherwise hold both workers past the time limit).
+        self._flights: dict[tuple, _Flight] = {}
+        self._flights_lock = threading.Lock()
         self.hosts = allowed_hosts(config.host, config.allow_hosts)
 
     # ------------------------------------------------------------ WSGI
@@ -635,12 +658,40 @@ class SparqlApp:
         key = (job[:4], dataset)
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.pool.execute(job)
-            self.cache.put(key, hit)
+            hit = self._answer_once(key, job)
         kind, body = hit
         media = results_media if kind == "results" else graph_media
         assert media is not None  # the worker answered 406 otherwise
         return Response(200, media, body, {"X-Kg-Form": kind})
+
+    def _answer_once(self, key: tuple, job: tuple) -> tuple[str, bytes]:
+        """The answer of ``job``, computed by one request at a time per key."""
+        with self._flights_lock:
+            hit = self.cache.get(key)  # answered while this request waited for the lock
+            if hit is not None:
+                return hit
+            flight = self._flights.get(key)
+            leader = flight is None
+            if leader:
+                flight = self._flights[key] = _Flight()
+        if not leader:
+            flight.done.wait()
+            if flight.error is not None:
+                error = flight.error
+                raise HttpError(error.status, error.message, dict(error.headers)) if isinstance(error, HttpError) else error
+            assert flight.answer is not None
+            return flight.answer
+        try:
+            flight.answer = self.pool.execute(job)
+            self.cache.put(key, flight.answer)
+            return flight.answer
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._flights_lock:
+                del self._flights[key]
+            flight.done.set()
 
     def page(self, params: dict[str, list[str]], base: str | None = None) -> tuple[int, str]:
         """The HTML page, with the results of a typed or named query."""

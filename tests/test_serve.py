@@ -263,9 +263,14 @@ def test_serves_the_on_disk_store_too(graph_file):
     with SparqlServer(ServeConfig(store=graph_file.parent / "store", port=0, timeout=20, quiet=True, workers=1)).start() as s:
         assert s.url.startswith("http://127.0.0.1:")
         data = json.loads(get(s, COUNT)[2])
-        # the union of the publications' graphs, the shared graph and the description graph (void.ttl)
+        # the default graph: the graph of kamervragen.nt (publications' graphs and the shared graph)
+        assert int(data["results"]["bindings"][0]["n"]["value"]) == triples(graph_file)
+        # the description graph (void.ttl) by its name
+        from kg.iris import IriMinter
+
         description = len(Graph().parse(graph_file.parent / "void.ttl", format="turtle"))
-        assert int(data["results"]["bindings"][0]["n"]["value"]) == triples(graph_file) + description
+        in_graph = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{IriMinter().description_graph()}> {{ ?s ?p ?o }} }}"
+        assert int(json.loads(get(s, in_graph)[2])["results"]["bindings"][0]["n"]["value"]) == description
 
 
 def test_binds_to_localhost_by_default():
@@ -339,3 +344,44 @@ def test_head_answers_headers_only(server):
     req = urllib.request.Request(server.url + "queries", method="HEAD")
     with urllib.request.urlopen(req, timeout=REQUEST_TIMEOUT) as resp:
         assert resp.status == 200 and int(resp.headers["Content-Length"]) > 100 and resp.read() == b""
+
+
+def test_concurrent_identical_queries_are_answered_once():
+    """On a large store a named query takes seconds: 20 clients asking it at
+    once get the one answer, computed once, instead of 20 jobs queued past
+    the time limit; a failure reaches every waiting client."""
+    import threading
+
+    from kg.serve import HttpError, ServeConfig, SparqlApp
+
+    class SlowPool:  # stands in for the worker processes: counts the jobs it gets
+        def __init__(self, fail: bool = False) -> None:
+            self.jobs = 0
+            self.fail = fail
+
+        def execute(self, job):
+            self.jobs += 1
+            time.sleep(0.3)
+            if self.fail:
+                raise HttpError(503, "query stopped: it ran past the time limit")
+            return ("results", b'{"head": {"vars": []}, "results": {"bindings": []}}')
+
+    for fail in (False, True):
+        pool = SlowPool(fail)
+        app = SparqlApp(ServeConfig(quiet=True), pool, 0)
+        outcomes: list = []
+
+        def ask() -> None:
+            try:
+                outcomes.append(app.run_query("SELECT * WHERE { ?s ?p ?o } LIMIT 1", "application/sparql-results+json").status)
+            except HttpError as exc:
+                outcomes.append(exc.status)
+
+        threads = [threading.Thread(target=ask) for _ in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert pool.jobs == 1
+        assert outcomes == [503 if fail else 200] * 20
+        assert not app._flights
