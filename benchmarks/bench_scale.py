@@ -214,7 +214,7 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
            "stages": stages, "stages_cpu": report.get("stages_cpu", {}), "peak_mb": report.get("peak_memory_mb"),
            "peak_worker_mb": report.get("peak_worker_memory_mb")}
     row["load_rate"] = triples / stages["load"] if stages.get("load") else None
-    row["queries"] = query_medians(store)
+    row["queries"] = query_medians(store, repeat=3 if n > 20_000 else 5)
     row["serve"] = serve_load(store)
     t = time.perf_counter()
     kg_build(inputs, out, store, jobs)
