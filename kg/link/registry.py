@@ -327,7 +327,8 @@ class Registry:
         self._lookups += len(variants)
         if self._members is None and self._lookups > self.SET_AFTER:
             self._members = self._identifier_set()
-        present = variants.keys() & self._members if self._members is not None else {i for i in variants if i in self}
+        # frozenset.intersection walks its (small) argument; dict_keys & set would walk the whole set.
+        present = self._members.intersection(variants) if self._members is not None else {i for i in variants if i in self}
         for ident, kind in variants.items():
             if ident in present and _plausible(ident, cited_on, citing):
                 out.append(Candidate(ident, kind))
