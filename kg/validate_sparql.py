@@ -1116,6 +1116,13 @@ def store_from_texts(texts: Iterable[str], path: str | None = None) -> tuple[Any
     strings: set[str] = set()
     stream = io.BufferedReader(_ChunkStream(texts, strings), buffer_size=1 << 20)
     store.bulk_load(input=stream, format=ox.RdfFormat.N_TRIPLES)
+    if path:
+        # Closed and opened read-only: a writable RocksDB keeps compacting after
+        # the load and deletes files that read-only openers (the forked
+        # validation workers) still list — seen at 127k publications.
+        store.flush()
+        del store
+        store = ox.Store.read_only(path)
     return store, strings
 
 
