@@ -27,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import heapq
-import itertools
 import json
 import os
 import pickle

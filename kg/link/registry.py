@@ -185,18 +185,21 @@ class Registry:
 
     SET_AFTER = 20_000
 
-    def _identifier_set(self) -> frozenset[str]:
-        return frozenset(self._blob.decode("ascii").split("\n")) - {""}
+    def _counted(self, lookups: int) -> frozenset[str] | None:
+        """Count ``lookups``; the identifier set once SET_AFTER were made, else None."""
+        if self._members is None:
+            self._lookups += lookups
+            if self._lookups > self.SET_AFTER:
+                self._members = frozenset(self._blob.decode("ascii").split("\n")) - {""}
+        return self._members
 
     def __contains__(self, identifier: object) -> bool:
         if not isinstance(identifier, str) or not identifier.isascii() or "\n" in identifier:
             return False
-        if self._members is not None:
-            return identifier in self._members
-        self._lookups += 1
-        if self._lookups > self.SET_AFTER:
-            self._members = self._identifier_set()
-            return identifier in self._members
+        members = self._counted(1)
+        return identifier in members if members is not None else self._in_blob(identifier)
+
+    def _in_blob(self, identifier: str) -> bool:
         key = identifier.encode("ascii")
         start = self._lower_bound(key)
         return self._blob[start : start + len(key) + 1] == key + b"\n"
@@ -324,11 +327,9 @@ class Registry:
 
     def _existing(self, variants: dict[str, CorrectionKind], cited_on: dt.date | None, citing: str | None) -> list[Candidate]:
         out = []
-        self._lookups += len(variants)
-        if self._members is None and self._lookups > self.SET_AFTER:
-            self._members = self._identifier_set()
+        members = self._counted(len(variants))
         # frozenset.intersection walks its (small) argument; dict_keys & set would walk the whole set.
-        present = self._members.intersection(variants) if self._members is not None else {i for i in variants if i in self}
+        present = members.intersection(variants) if members is not None else {i for i in variants if i in self}
         for ident, kind in variants.items():
             if ident in present and _plausible(ident, cited_on, citing):
                 out.append(Candidate(ident, kind))
