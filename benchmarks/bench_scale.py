@@ -211,7 +211,8 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
     triples = report["counts"]["triples"]
     pubs = report["counts"]["publications"]
     row = {"size": n, "generator": made, "publications": pubs, "triples": triples, "seconds": seconds,
-           "stages": stages, "stages_cpu": report.get("stages_cpu", {}), "peak_mb": report.get("peak_memory_mb"),
+           "stages": stages, "stages_cpu": report.get("stages_cpu", {}), "stages_memory": report.get("stages_memory_mb", {}),
+           "peak_mb": report.get("peak_memory_mb"),
            "peak_worker_mb": report.get("peak_worker_memory_mb")}
     row["load_rate"] = triples / stages["load"] if stages.get("load") else None
     row["queries"] = query_medians(store, repeat=3 if n > 20_000 else 5)
@@ -264,13 +265,17 @@ def render(rows: list[dict], info: dict, jobs: int) -> str:
         st = row["stages"]
         lines += [f"## {row['size']:,} publications", "", f"Inputs: {row['generator']}.", "",
                   f"{row['publications']:,} publications, {row['triples']:,} triples, {row['seconds']:.1f} s end to end "
-                  f"({row['publications'] / row['seconds']:.0f} publications/s); peak memory: build process "
+                  f"({row['publications'] / row['seconds']:.0f} publications/s); peak memory of the build and all its "
+                  f"processes (PSS): {max(row['stages_memory'].values(), default=0):,.0f} MB; ru_maxrss: build process "
                   f"{row['peak_mb']} MB, largest worker {row['peak_worker_mb']} MB.", "",
-                  "| stage | seconds (wall) | CPU seconds | publications/s (wall) |", "|---|---|---|---|"]
+                  "| stage | seconds (wall) | CPU seconds | publications/s (wall) | peak MB (PSS, all processes) |",
+                  "|---|---|---|---|---|"]
         for stage, seconds in st.items():
             rate = f"{row['publications'] / seconds:,.0f}" if seconds else "-"
             cpu = row["stages_cpu"].get(stage)
-            lines.append(f"| {stage} | {seconds:.2f} | {cpu:.2f} | {rate} |" if cpu is not None else f"| {stage} | {seconds:.2f} | - | {rate} |")
+            mem = row["stages_memory"].get(stage)
+            lines.append(f"| {stage} | {seconds:.2f} | {f'{cpu:.2f}' if cpu is not None else '-'} | {rate} | "
+                         f"{f'{mem:,.0f}' if mem is not None else '-'} |")
         lines += ["", f"- store load: {row['load_rate']:,.0f} triples/s" if row["load_rate"] else "- store load: -",
                   f"- unchanged rebuild: {row['unchanged']:.2f} s",
                   f"- one changed publication: {row['one_changed']['seconds']:.2f} s in all "

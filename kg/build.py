@@ -727,11 +727,19 @@ def _now() -> tuple[float, float]:
     return time.perf_counter(), cpu
 
 
+_WATCH: list = []  # the running build's kg.memwatch.MemoryWatch
+
+
 def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
-    """Record a stage's wall seconds (``stages[name]``) and CPU seconds (``stages["cpu"][name]``)."""
+    """Record a stage's wall seconds (``stages[name]``), CPU seconds
+    (``stages["cpu"][name]``) and, while a build's memory watch runs, peak
+    memory of the build and its processes (``stages["memory"][name]``)."""
     wall, cpu = _now()
     stages[name] = wall - tick[0]
     stages.setdefault("cpu", {})[name] = cpu - tick[1]
+    if _WATCH:
+        _WATCH[-1].lap(name)
+        stages["memory"] = dict(_WATCH[-1].peaks)
 
 
 def _peak_memory_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -804,9 +812,15 @@ def build(
     # the lines still wait on disk, not in memory, between the stages.
     scratch = None if cache_dir is not None else Path(tempfile.mkdtemp(prefix="kg-cache-"))
     db = BuildCache((cache_dir or scratch) / CACHE_FILE)
+    from kg.memwatch import MemoryWatch
+
     try:
-        return _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages, shacl)
+        with MemoryWatch() as watch:
+            _WATCH.append(watch)
+            return _build(files, results, out_dir, base, jobs, validate, progress, store, db, config, fingerprint, formats, started, stages, shacl)
     finally:
+        if _WATCH:
+            _WATCH.pop()
         db.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -1128,8 +1142,9 @@ def _finish_report(out_dir: Path, result: BuildResult) -> None:
     from kg.manifest import read_manifest, sha256_file, write_atomic
 
     report = result.report
-    report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"}
+    report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory")}
     report["stages_cpu"] = {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()}
+    report["stages_memory_mb"] = dict(result.stages.get("memory", {}))
     report["peak_memory_mb"] = _peak_memory_mb()
     report["peak_worker_memory_mb"] = _peak_memory_mb(resource.RUSAGE_CHILDREN)
     if result.store_load:
@@ -1287,8 +1302,10 @@ def report_dict(result: BuildResult) -> dict:
             "violations": len(violations),
         },
         "links": result.links,
-        "stages": {k: round(v, 3) for k, v in result.stages.items() if k != "cpu"},
+        "stages": {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory")},
         "stages_cpu": {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()},
+        # PSS of the build and all its processes, the largest sample in each stage (kg.memwatch).
+        "stages_memory_mb": dict(result.stages.get("memory", {})),
         "peak_memory_mb": _peak_memory_mb(),  # the build process
         "peak_worker_memory_mb": _peak_memory_mb(resource.RUSAGE_CHILDREN),  # its largest worker
     }

@@ -222,10 +222,24 @@ def _child_main() -> int:
     quads = len(store)
     del store
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
     print(json.dumps({"quads": quads, "seconds": round(time.perf_counter() - started, 3),
-                      "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3), "peak_memory_mb": round(usage.ru_maxrss * scale, 1)}))
+                      "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3), "peak_memory_mb": _own_peak_mb(usage)}))
     return 0
+
+
+def _own_peak_mb(usage: Any) -> float:
+    """This process's peak resident memory in MB. Not ru_maxrss on Linux: a
+    child started by fork + exec keeps its parent's peak there (the kernel
+    carries it over at exec), so a loader started from a 7 GB build would
+    report 7 GB. VmHWM is the peak of this program's own memory."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
+    return round(usage.ru_maxrss * scale, 1)
 
 
 def _swap_in(fresh: Path, store_dir: Path) -> None:
