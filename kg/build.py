@@ -1300,6 +1300,7 @@ def report_dict(result: BuildResult) -> dict:
         "validation": {
             "conforms": getattr(result.validation, "conforms", None),
             "violations": len(violations),
+            "seconds": dict(getattr(result.validation, "seconds", None) or {}),
         },
         "links": result.links,
         "stages": {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory")},

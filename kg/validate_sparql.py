@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -1126,6 +1127,13 @@ def store_from_texts(texts: Iterable[str], path: str | None = None) -> tuple[Any
     return store, strings
 
 
+def _select_values(store: Any, var: str, terms: list[Any], query: str) -> Iterator[Any]:
+    """``query`` with a VALUES block binding ``var`` to each Oxigraph IRI or literal of ``terms``, in blocks."""
+    for i in range(0, len(terms), BATCH):
+        block = " ".join(_ox_sparql(t) for t in terms[i : i + BATCH])
+        yield from store.query(query.replace("{values}", f"VALUES ?{var} {{ {block} }}"))
+
+
 class StoreGraph:
     """The read-only corner of rdflib's Graph API that kg.validate's
     annotation (_DocumentIndex) uses, over an Oxigraph store."""
@@ -1152,8 +1160,52 @@ class StoreGraph:
             conv(s) if s is not None else None, conv(p) if p is not None else None, conv(o) if o is not None else None, None
         )
 
+    def prefetch(self, nodes: Iterable[Any], out: Iterable[Any], up: Iterable[Any], follow: Iterable[Any] = (),
+                 levels: int = 3) -> None:
+        """Read, in a few queries, what the annotation of results asks one
+        triple pattern at a time: the ``out`` predicates' values of the IRI
+        ``nodes``, their subjects by the ``up`` predicates, and so on up
+        ``levels`` levels (a question, its publication), also through the
+        values of the ``follow`` predicates (among ``out``). At 127k
+        publications 142k results asked 1.3M patterns one call each (72 s
+        on the on-disk store). Forgets what the previous call read: memory
+        stays that of one batch."""
+        from rdflib import URIRef
+
+        out, up, follow = list(out), list(up), set(follow)
+        self._memo.clear()
+        to, conv = self.terms.to_rdflib, self.terms.to_ox
+        level = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
+        seen = set(level)
+        out_in = ", ".join(f"<{p}>" for p in out)
+        up_in = ", ".join(f"<{p}>" for p in up)
+        for _ in range(levels):
+            if not level:
+                return
+            objects: dict[tuple[Any, Any], list[Any]] = {(n, p): [] for n in level for p in out}
+            subjects: dict[tuple[Any, Any], list[Any]] = {(p, n): [] for n in level for p in up}
+            values = [conv(n) for n in level]
+            q = f"SELECT ?n ?p ?o WHERE {{ {{values}} ?n ?p ?o . FILTER(?p IN ({out_in})) }}"
+            for row in _select_values(self.store, "n", values, q):
+                objects[(to(row[0]), to(row[1]))].append(to(row[2]))
+            q = f"SELECT ?n ?p ?s WHERE {{ {{values}} ?s ?p ?n . FILTER(?p IN ({up_in})) }}"
+            for row in _select_values(self.store, "n", values, q):
+                subjects[(to(row[1]), to(row[0]))].append(to(row[2]))
+            for (n, p), os_ in objects.items():
+                self._memo[("o", n, p, None)] = tuple(dict.fromkeys(os_))
+            for (p, n), ss in subjects.items():
+                self._memo[("s", None, p, n)] = tuple(dict.fromkeys(ss))
+            nxt = {x for xs in subjects.values() for x in xs if isinstance(x, URIRef)}
+            nxt.update(x for (_n, p), xs in objects.items() if p in follow for x in xs if isinstance(x, URIRef))
+            nxt -= seen
+            level = sorted(nxt, key=str)
+            seen.update(level)
+
     def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
         s, p, o = triple
+        known = self._memo.get(("o", s, p, None))
+        if known is not None:  # read by prefetch
+            return bool(known) if o is None else o in known
 
         def compute() -> bool:
             try:
@@ -1272,7 +1324,9 @@ def _validate_forked(validator: SparqlValidator, targeted: list[Any], processes:
         send.close()
         pipes.append(receive)
         children.append(child)
+    started = time.perf_counter()
     own_violations, own = _part(validator, _claims(targeted, counter))
+    seconds = {"shapes_here": round(time.perf_counter() - started, 3)}
     parts = [(own_violations, None)]
     for receive, child in zip(pipes, children):
         try:
@@ -1285,9 +1339,12 @@ def _validate_forked(validator: SparqlValidator, targeted: list[Any], processes:
 
             raise ValidationSetupError(f"SPARQL validation failed in a worker: {outcome[1]}")
         parts.append(outcome[1])
+    seconds["shapes_all"] = round(time.perf_counter() - started, 3)
     violations = kv._sorted_unique(v for vs, _nt in parts for v in vs)
     conforms = kv._conforms(violations)
-    return kv.ValidationReport(conforms, violations, _absorb(own, [nt for _vs, nt in parts[1:]], conforms))
+    merged = _absorb(own, [nt for _vs, nt in parts[1:]], conforms)
+    seconds["merge"] = round(time.perf_counter() - started - seconds["shapes_all"], 3)
+    return kv.ValidationReport(conforms, violations, merged, seconds)
 
 
 def _child(validator: SparqlValidator, targeted: list[Any], counter: Any, store_path: str | None, send: Any) -> None:
