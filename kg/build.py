@@ -1097,6 +1097,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     if validate:
         tick = _now()
         report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, shacl, spool.dir)
+        # The results graph (2 GB at 127k publications) waits on disk as its
+        # Turtle: the dumps' processes are forked from this one, and the
+        # store's loader runs beside it.
+        report = report.on_disk(spool.dir / "validation.ttl")
         _lap(stages, "validate", tick)
     chunk_file.unlink()
 

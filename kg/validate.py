@@ -38,6 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -158,13 +159,40 @@ class ValidationReport:
     """``conforms`` is False only for sh:Violation results (warnings and
     infos are reported but pass); ``violations`` are sorted by document,
     focus node, path and message; ``results_graph`` is pySHACL's report,
-    merged into one sh:ValidationReport by :func:`validate_many`."""
+    merged into one sh:ValidationReport by :func:`validate_many`.
+
+    A report kept on disk (:meth:`on_disk`: the build does so, since at
+    127k publications the results graph is 1.4M triples and 2 GB) holds
+    its results as the Turtle of :func:`results_text` in ``results_ttl``;
+    ``results_graph`` then parses it when asked."""
 
     conforms: bool
     violations: tuple[Violation, ...]
-    results_graph: Graph
+    _results_graph: Graph | None
     # Where the time went, by step (the SPARQL engine's load, shapes, merge): for the build report.
     seconds: dict = field(default_factory=dict, compare=False)
+    results_ttl: Path | None = field(default=None, compare=False)
+
+    @property
+    def results_graph(self) -> Graph:
+        if self._results_graph is None:
+            g = Graph()
+            if self.results_ttl is not None:
+                g.parse(self.results_ttl, format="turtle")
+            object.__setattr__(self, "_results_graph", g)
+        return self._results_graph
+
+    def turtle(self) -> str:
+        """The results as deterministic Turtle (:func:`results_text`)."""
+        if self._results_graph is None and self.results_ttl is not None:
+            return self.results_ttl.read_text(encoding="utf-8")
+        return results_text(self.results_graph)
+
+    def on_disk(self, path: Path) -> "ValidationReport":
+        """This report with its results graph written to ``path`` (as
+        :meth:`turtle`) and let go of."""
+        Path(path).write_text(self.turtle(), encoding="utf-8")
+        return ValidationReport(self.conforms, self.violations, None, self.seconds, Path(path))
 
     def count(self, severity: Severity) -> int:
         return sum(1 for v in self.violations if v.severity is severity)
@@ -586,9 +614,7 @@ def write_results(report: ValidationReport, path: Any) -> None:
     """validation.ttl: the report's results graph with blank nodes labelled
     from their content and the triples in sorted order, so the same results
     give the same bytes on every run, however they were computed."""
-    from pathlib import Path
-
-    Path(path).write_text(results_text(report.results_graph), encoding="utf-8")
+    Path(path).write_text(report.turtle(), encoding="utf-8")
 
 
 def results_text(results: Graph) -> str:

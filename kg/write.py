@@ -61,10 +61,10 @@ def write_build(
         with resources.as_file(ontology) as src:
             shutil.copyfile(src, out_dir / "ontology.ttl")
         if result.validation is not None:
-            from kg.validate import render_summary, results_text
+            from kg.validate import render_summary
 
             # Blank nodes labelled from their content, results sorted: byte-identical across runs.
-            write_atomic(out_dir / "validation.ttl", results_text(result.validation.results_graph))
+            write_atomic(out_dir / "validation.ttl", result.validation.turtle())
             write_atomic(out_dir / "validation.txt", render_summary(result.validation))
         if chains:
             # chains.html, chains.graphml, chains.dot, chains/: from the build's
