@@ -124,6 +124,9 @@ class BuildResult:
     dumps: Any = None  # the kg.dumps.DumpSet the writers were given (reused by the store)
     up_to_date: bool = False  # nothing had changed: nothing was done
     store_load: dict | None = None  # how the store was brought up to date (kg.store.update_store's info)
+    # The SPARQL validation's on-disk store, kept for the store's first load:
+    # its default graph is already the merged graph (kamervragen.nt's).
+    union_store: Path | None = None
 
     def parsed(self) -> Iterator[Any]:
         """The built publications parsed again from their files (for tests and
@@ -1096,7 +1099,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     report = None
     if validate:
         tick = _now()
-        report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, shacl, spool.dir)
+        keep = spool.dir / "union-store" if store is not None else None
+        report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, shacl, spool.dir, keep)
         # The results graph (2 GB at 127k publications) waits on disk as its
         # Turtle: the dumps' processes are forked from this one, and the
         # store's loader runs beside it.
@@ -1106,6 +1110,8 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
 
     results.sort(key=lambda r: str(r.path))
     result = BuildResult(results, publications, report, 0.0, out_dir, None, link_sections, base, spool, stages)
+    if validate and keep is not None and keep.is_dir():
+        result.union_store = keep
     if db is not None:
         db.prune(config, {h for h in hashes if h is not None}, {str(p) for p in files})
 
@@ -1236,21 +1242,23 @@ def _lines_of(triples) -> list[str]:
 # ------------------------------------------------------------------- validation
 
 
-def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, engine: str = "sparql", scratch: Path | None = None):  # -> ValidationReport
+def run_validation(chunks: Iterable[str], shared_chunk: str, jobs: int, engine: str = "sparql", scratch: Path | None = None,
+                   keep_store: Path | None = None):  # -> ValidationReport
     """SHACL over the final chunks. Every engine gives pySHACL's results over
     the whole merged graph (kg.validate): "sparql" (the default) the shapes
     compiled to SPARQL over an Oxigraph store of the chunks, "partitioned"
     pySHACL in batches over worker processes, "pyshacl" one run over the
     whole graph (the reference, ``kg build --shacl pyshacl``). The SPARQL
     engine's store is on disk in ``scratch`` when the chunks are large
-    (memory stays bounded), else in memory."""
+    (memory stays bounded), else in memory; an on-disk one is moved to
+    ``keep_store`` afterwards when that is given."""
     from kg.validate import validate_chunks
 
     size = chunks.path.stat().st_size if isinstance(chunks, _Chunks) else 0
     store_dir = scratch if scratch is not None and size > IN_MEMORY_VALIDATION_BYTES else None
     # A small build's queries take less than forking costs.
     processes = jobs if engine != "sparql" or size > PARALLEL_VALIDATION_BYTES else 1
-    return validate_chunks(chunks, shared_chunk, engine=engine, processes=processes, store_dir=store_dir)
+    return validate_chunks(chunks, shared_chunk, engine=engine, processes=processes, store_dir=store_dir, keep_store=keep_store)
 
 
 # The SPARQL engine's store stays in memory below this much chunk text (an

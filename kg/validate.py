@@ -433,12 +433,15 @@ def validate_partitioned(
 SHACL_ENGINES = ("sparql", "partitioned", "pyshacl")  # kg build --shacl: the default first
 
 
-def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir: Any = None, processes: int = 1) -> ValidationReport:
+def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir: Any = None, processes: int = 1,
+                    keep_store: Path | None = None) -> ValidationReport:
     """pySHACL's results over the union of the chunks, from the shapes
     compiled to SPARQL and run over an Oxigraph store of the union
     (kg.validate_sparql). ``store_dir``: a folder to hold a temporary
     on-disk store (memory stays bounded; removed afterwards), else the store
-    is in memory. ``processes`` > 1 shares the shapes out over forked
+    is in memory. ``keep_store``: where an on-disk store goes afterwards
+    instead of away (a folder on the same file system as ``store_dir``;
+    the build's store loader starts from it). ``processes`` > 1 shares the shapes out over forked
     processes over the same store. Raises
     kg.validate_sparql.UnsupportedShapes before reading any chunk when the
     shapes use what the compiler does not translate."""
@@ -461,6 +464,9 @@ def validate_sparql(publication_chunks: Chunks, shared_chunk: str, *, store_dir:
         except vs.UnsupportedShapes as e:  # the chunks are read: no falling back now
             raise ValidationSetupError(f"the SPARQL engine met what check_shapes let through: {e}") from e
         del store  # closes an on-disk store before its folder goes
+        if where is not None and keep_store is not None:
+            Path(where).rename(keep_store)
+            where = None
         return report
     finally:
         if where is not None:
@@ -485,6 +491,7 @@ def validate_chunks(
     processes: int = 1,
     batch_size: int = 500,
     store_dir: Any = None,
+    keep_store: Path | None = None,
 ) -> ValidationReport:
     """What the build calls: ``engine`` "sparql" (the default), "partitioned"
     or "pyshacl" (the whole-graph reference); all give pySHACL's results over
@@ -496,7 +503,8 @@ def validate_chunks(
         from kg.validate_sparql import UnsupportedShapes
 
         try:
-            return validate_sparql(publication_chunks, shared_chunk, store_dir=store_dir, processes=processes)
+            return validate_sparql(publication_chunks, shared_chunk, store_dir=store_dir, processes=processes,
+                                   keep_store=keep_store)
         except UnsupportedShapes as e:
             import logging
 

@@ -204,6 +204,27 @@ def test_a_store_loaded_from_the_trig_equals_one_loaded_from_the_spool(samples_b
     assert a == b and len(a) > 1000
 
 
+def test_a_store_started_from_the_validation_store_equals_one_loaded_from_the_files(tmp_path, monkeypatch):
+    """Above the in-memory limit the SPARQL validation's store is on disk;
+    the first load then starts from it (its default graph is the merged
+    graph) and loads only the named graphs: the same quads as a load of
+    kamervragen.trig and kamervragen.nt."""
+    import json
+
+    import kg.build
+
+    build(None, tmp_path / "a", store=tmp_path / "a" / "store")
+    monkeypatch.setattr(kg.build, "IN_MEMORY_VALIDATION_BYTES", 0)
+    build(None, tmp_path / "b", store=tmp_path / "b" / "store")
+    reports = [json.loads((tmp_path / x / "build-report.json").read_text(encoding="utf-8"))["store"] for x in "ab"]
+    assert [r["default_graph_from"] for r in reports] == ["kamervragen.nt", "validation store"]
+    assert not list(tmp_path.glob("b/.kg-spool-*"))  # the validation store went with the spool or into the store
+    a = set(open_store(tmp_path / "a" / "store").quads_for_pattern(None, None, None, None))
+    b = set(open_store(tmp_path / "b" / "store").quads_for_pattern(None, None, None, None))
+    assert a == b and len(b) > 1000
+    assert reports[1]["quads"] == len(b)
+
+
 # ------------------------------------------------------- load and update
 
 
