@@ -51,6 +51,7 @@ from typing import Any
 from kg import __version__
 from kg.errors import KgError, UsageError
 from kg.iris import DEFAULT_BASE, IriMinter
+from kg.memwatch import give_back
 from kg.read import SUPPORTED_SUFFIXES
 
 # Per-file caps in the workers (issue 10 #11): what one small hostile input may cost.
@@ -743,6 +744,7 @@ def _lap(stages: dict, name: str, tick: tuple[float, float]) -> None:
     if _WATCH:
         _WATCH[-1].lap(name)
         stages["memory"] = dict(_WATCH[-1].peaks)
+        stages["memory_own"] = dict(_WATCH[-1].own)
 
 
 def _peak_memory_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -1028,6 +1030,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     shared_link = set(link_lines.pop(GLOBAL, []))
     for e in ordered:
         e.record = None  # the link stage is done with it
+    give_back()
     _lap(stages, "link", tick)
 
     def lines_of(e: _Entry, inner: bool = True) -> tuple[list[str], list[str]]:
@@ -1093,6 +1096,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     blobs.clear()
     if progress:
         progress("link", steps, steps)
+    give_back()
     _lap(stages, "split", tick)
 
     # ---- validate
@@ -1105,6 +1109,7 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
         # Turtle: the dumps' processes are forked from this one, and the
         # store's loader runs beside it.
         report = report.on_disk(spool.dir / "validation.ttl")
+        give_back()
         _lap(stages, "validate", tick)
     chunk_file.unlink()
 
@@ -1152,9 +1157,10 @@ def _finish_report(out_dir: Path, result: BuildResult) -> None:
     from kg.manifest import read_manifest, sha256_file, write_atomic
 
     report = result.report
-    report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory")}
+    report["stages"] = {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory", "memory_own")}
     report["stages_cpu"] = {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()}
     report["stages_memory_mb"] = dict(result.stages.get("memory", {}))
+    report["stages_memory_build_process_mb"] = dict(result.stages.get("memory_own", {}))
     report["peak_memory_mb"] = _peak_memory_mb()
     report["peak_worker_memory_mb"] = _peak_memory_mb(resource.RUSAGE_CHILDREN)
     if result.store_load:
@@ -1315,10 +1321,12 @@ def report_dict(result: BuildResult) -> dict:
             "seconds": dict(getattr(result.validation, "seconds", None) or {}),
         },
         "links": result.links,
-        "stages": {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory")},
+        "stages": {k: round(v, 3) for k, v in result.stages.items() if k not in ("cpu", "memory", "memory_own")},
         "stages_cpu": {k: round(v, 3) for k, v in result.stages.get("cpu", {}).items()},
         # PSS of the build and all its processes, the largest sample in each stage (kg.memwatch).
         "stages_memory_mb": dict(result.stages.get("memory", {})),
+        # ... and the build process's own share at that sample.
+        "stages_memory_build_process_mb": dict(result.stages.get("memory_own", {})),
         "peak_memory_mb": _peak_memory_mb(),  # the build process
         "peak_worker_memory_mb": _peak_memory_mb(resource.RUSAGE_CHILDREN),  # its largest worker
     }

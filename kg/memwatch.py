@@ -49,16 +49,23 @@ def _pss_kb(pid: int) -> int:
 
 def tree_pss_mb(pid: int | None = None) -> float:
     """The PSS of process ``pid`` (default: this one) and all its descendants, in MB."""
-    root = pid or os.getpid()
-    todo, total, seen = [root], 0, set()
+    return _tree_pss_kb(pid or os.getpid())[0] / 1024
+
+
+def _tree_pss_kb(root: int) -> tuple[int, int]:
+    """(PSS of ``root`` and all its descendants, PSS of ``root`` alone) in kB."""
+    todo, total, own, seen = [root], 0, 0, set()
     while todo:
         p = todo.pop()
         if p in seen:
             continue
         seen.add(p)
-        total += _pss_kb(p)
+        kb = _pss_kb(p)
+        total += kb
+        if p == root:
+            own = kb
         todo.extend(_children(p))
-    return total / 1024
+    return total, own
 
 
 class MemoryWatch:
@@ -70,8 +77,9 @@ class MemoryWatch:
     def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
         self.peaks: dict[str, float] = {}
+        self.own: dict[str, float] = {}  # the build process's own PSS at each stage's peak
         self.available = Path("/proc/self/task").is_dir()
-        self._current = 0.0
+        self._current = (0.0, 0.0)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -93,15 +101,17 @@ class MemoryWatch:
             return
         self._sample()
         with self._lock:
-            self.peaks[name] = round(max(self.peaks.get(name, 0.0), self._current), 1)
-            self._current = 0.0
+            total, own = self._current
+            if total >= self.peaks.get(name, 0.0):
+                self.peaks[name], self.own[name] = round(total, 1), round(own, 1)
+            self._current = (0.0, 0.0)
 
     def _sample(self) -> None:
         if not self.available:
             return
-        mb = tree_pss_mb()
+        total, own = _tree_pss_kb(os.getpid())
         with self._lock:
-            self._current = max(self._current, mb)
+            self._current = max(self._current, (total / 1024, own / 1024))
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
@@ -113,4 +123,20 @@ class MemoryWatch:
         return max(self.peaks.values()) if self.peaks else None
 
 
-__all__ = ["MemoryWatch", "tree_pss_mb"]
+def give_back() -> None:
+    """Return the C heap's free memory to the system (glibc's malloc_trim).
+    A stage that freed gigabytes (the validation's results, Oxigraph's
+    buffers) otherwise leaves them mapped in this process, and every later
+    stage, and every process forked from it, carries them."""
+    import gc
+
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+__all__ = ["MemoryWatch", "give_back", "tree_pss_mb"]

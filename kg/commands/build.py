@@ -185,6 +185,6 @@ def run(args: argparse.Namespace) -> int:
     if result.validation is not None:
         v = result.validation
         print(f"  SHACL: {'conforms' if v.conforms else f'{len(v.violations)} results (see validation.txt)'}")
-    stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items() if k not in ("cpu", "memory"))
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in result.stages.items() if k not in ("cpu", "memory", "memory_own"))
     print(f"  written to {args.out}/ in {result.seconds:.1f} s ({stages})")
     return EXIT_OK
