@@ -212,6 +212,7 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
     pubs = report["counts"]["publications"]
     row = {"size": n, "generator": made, "publications": pubs, "triples": triples, "seconds": seconds,
            "stages": stages, "stages_cpu": report.get("stages_cpu", {}), "stages_memory": report.get("stages_memory_mb", {}),
+           "stages_memory_own": report.get("stages_memory_build_process_mb", {}),
            "peak_mb": report.get("peak_memory_mb"),
            "peak_worker_mb": report.get("peak_worker_memory_mb")}
     row["load_rate"] = triples / stages["load"] if stages.get("load") else None
@@ -268,14 +269,14 @@ def render(rows: list[dict], info: dict, jobs: int) -> str:
                   f"({row['publications'] / row['seconds']:.0f} publications/s); peak memory of the build and all its "
                   f"processes (PSS): {max(row['stages_memory'].values(), default=0):,.0f} MB; ru_maxrss: build process "
                   f"{row['peak_mb']} MB, largest worker {row['peak_worker_mb']} MB.", "",
-                  "| stage | seconds (wall) | CPU seconds | publications/s (wall) | peak MB (PSS, all processes) |",
+                  "| stage | seconds (wall) | CPU seconds | publications/s (wall) | peak MB (PSS, all processes / build process) |",
                   "|---|---|---|---|---|"]
         for stage, seconds in st.items():
             rate = f"{row['publications'] / seconds:,.0f}" if seconds else "-"
             cpu = row["stages_cpu"].get(stage)
-            mem = row["stages_memory"].get(stage)
+            mem, own = row["stages_memory"].get(stage), row.get("stages_memory_own", {}).get(stage)
             lines.append(f"| {stage} | {seconds:.2f} | {f'{cpu:.2f}' if cpu is not None else '-'} | {rate} | "
-                         f"{f'{mem:,.0f}' if mem is not None else '-'} |")
+                         f"{f'{mem:,.0f}' if mem is not None else '-'} / {f'{own:,.0f}' if own is not None else '-'} |")
         lines += ["", f"- store load: {row['load_rate']:,.0f} triples/s" if row["load_rate"] else "- store load: -",
                   f"- unchanged rebuild: {row['unchanged']:.2f} s",
                   f"- one changed publication: {row['one_changed']['seconds']:.2f} s in all "
@@ -286,7 +287,8 @@ def render(rows: list[dict], info: dict, jobs: int) -> str:
             lines.append(f"- plain path: {p['total']:.1f} s (parse {p['parse']:.1f}, graph {p['graph']:.1f}, "
                          f"pySHACL {p['shacl']:.1f}, Turtle {p['turtle']:.1f}); the build is {row['ratio']:.1f}× faster")
         for workload, r in row.get("serve", {}).items():
-            lines.append(f"- `kg serve --store`, {r['clients']} concurrent clients, {workload} named queries: "
+            mix = "the named-query mix" if workload == "named" else f"the {workload} named queries"
+            lines.append(f"- `kg serve --store`, {r['clients']} concurrent clients, {mix}: "
                          f"{r['requests']} requests in {r['seconds']:.1f} s ({r['rps']:.1f}/s), p50 {r['p50']:.3f} s, "
                          f"p99 {r['p99']:.3f} s, {r['errors']} errors, {r['dropped']} dropped, server RSS {r['rss']:.0f} MB")
         lines += ["", "| named query | median ms |", "|---|---|"]

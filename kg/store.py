@@ -38,6 +38,7 @@ Oxigraph store is ever replaced or changed.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -317,7 +318,8 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
         info["mode"] = "load"
         _load_build(store_dir, dumps, trig, info, getattr(result, "union_store", None))
         _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes, "complete": True})
-        _keep_snapshots(store_dir, {iri: lines_of(iri) for iri in hashes if large(iri)}, hashes)
+        # One graph's lines at a time (the shared graph alone is hundreds of MB at 127k).
+        _keep_snapshots(store_dir, {iri: functools.partial(lines_of, iri) for iri in hashes if large(iri)}, hashes)
         if progress:
             progress("load", 1, 1)
         return len(hashes)
@@ -438,14 +440,15 @@ def _snapshot(store_dir: Path, digest: str | None) -> list[str] | None:
     return lines if _hash(lines) == digest else None
 
 
-def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str]], hashes: dict[str, str]) -> None:
-    """Save the lines of the large graphs just loaded; drop those of graphs gone or changed."""
+def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str] | Callable[[], list[str]]], hashes: dict[str, str]) -> None:
+    """Save the lines of the large graphs just loaded (or a function giving
+    them, called when its graph is written); drop those of graphs gone or changed."""
     from kg.manifest import write_atomic
 
     folder = store_dir / SNAPSHOTS
     folder.mkdir(exist_ok=True)
     for iri, lines in snapshots.items():
-        write_atomic(folder / f"{hashes[iri]}.nt", "\n".join(lines))
+        write_atomic(folder / f"{hashes[iri]}.nt", "\n".join(lines() if callable(lines) else lines))
     keep = {f"{h}.nt" for h in hashes.values()}
     for p in folder.iterdir():
         if p.name not in keep:
