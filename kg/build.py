@@ -1103,7 +1103,10 @@ def _build(files, results, out_dir, base, jobs, validate, progress, store, db, c
     report = None
     if validate:
         tick = _now()
-        keep = spool.dir / "union-store" if store is not None else None
+        # A first load of the store starts from the validation's store (kg.store._load_build).
+        from kg.store import first_load
+
+        keep = spool.dir / "union-store" if store is not None and first_load(Path(store), base) else None
         report = run_validation(_Chunks(chunk_file, len(chunk_hashes)), shared_chunk, jobs, shacl, spool.dir, keep)
         # The results graph (2 GB at 127k publications) waits on disk as its
         # Turtle: the dumps' processes are forked from this one, and the

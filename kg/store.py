@@ -282,6 +282,13 @@ def _hash(lines: list[str]) -> str:
 # ------------------------------------------------------------ the build's store
 
 
+def first_load(store_dir: Path, base: str, state: dict[str, Any] | None = None) -> bool:
+    """Whether :func:`update_store` will load the store at ``store_dir``
+    whole (no store yet, or one of another base) rather than update it in place."""
+    state = store_state(Path(store_dir)) if state is None else state
+    return not state.get("graphs") or state.get("base") != base
+
+
 def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: Callable[[str, int, int], None] | None = None,
                  trig: Path | None = None, info: dict | None = None) -> int:
     """Bring the store at ``store_dir`` to the build ``result`` (kg.build.BuildResult);
@@ -314,7 +321,7 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
 
     info = info if info is not None else {}
     state = store_state(store_dir)
-    if not state.get("graphs") or state.get("base") != result.base:
+    if first_load(store_dir, result.base, state):
         info["mode"] = "load"
         _load_build(store_dir, dumps, trig, info, getattr(result, "union_store", None))
         _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes, "complete": True})
