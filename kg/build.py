@@ -51,7 +51,7 @@ from typing import Any
 from kg import __version__
 from kg.errors import KgError, UsageError
 from kg.iris import DEFAULT_BASE, IriMinter
-from kg.memwatch import give_back
+from kg.memwatch import MemoryWatch, give_back
 from kg.read import SUPPORTED_SUFFIXES
 
 # Per-file caps in the workers (issue 10 #11): what one small hostile input may cost.
@@ -817,7 +817,6 @@ def build(
     # the lines still wait on disk, not in memory, between the stages.
     scratch = None if cache_dir is not None else Path(tempfile.mkdtemp(prefix="kg-cache-"))
     db = BuildCache((cache_dir or scratch) / CACHE_FILE)
-    from kg.memwatch import MemoryWatch
 
     try:
         with MemoryWatch() as watch:

@@ -402,10 +402,8 @@ class SparqlValidator:
         blocks, blank nodes (which SPARQL text cannot name) one by one."""
         import pyoxigraph as ox
 
-        named = [t for t in terms if not isinstance(t, ox.BlankNode)]
-        for i in range(0, len(named), BATCH):
-            block = " ".join(_ox_sparql(t) for t in named[i : i + BATCH])
-            yield from self.select(query.replace("{values}", f"VALUES ?{var} {{ {block} }}"))
+        for q in _values_queries(var, [t for t in terms if not isinstance(t, ox.BlankNode)], query):
+            yield from self.select(q)
         for t in terms:
             if isinstance(t, ox.BlankNode):
                 yield from self.select(query.replace("{values}", ""), {ox.Variable(var): t})
@@ -1131,11 +1129,12 @@ def store_from_texts(texts: Iterable[str], path: str | None = None) -> tuple[Any
     return store, strings
 
 
-def _select_values(store: Any, var: str, terms: list[Any], query: str) -> Iterator[Any]:
-    """``query`` with a VALUES block binding ``var`` to each Oxigraph IRI or literal of ``terms``, in blocks."""
+def _values_queries(var: str, terms: list[Any], query: str) -> Iterator[str]:
+    """``query`` with ``{values}`` replaced by a VALUES block binding ``var``
+    to the Oxigraph IRIs and literals ``terms``, BATCH of them a query."""
     for i in range(0, len(terms), BATCH):
         block = " ".join(_ox_sparql(t) for t in terms[i : i + BATCH])
-        yield from store.query(query.replace("{values}", f"VALUES ?{var} {{ {block} }}"))
+        yield query.replace("{values}", f"VALUES ?{var} {{ {block} }}")
 
 
 class StoreGraph:
@@ -1190,10 +1189,10 @@ class StoreGraph:
             subjects: dict[tuple[Any, Any], list[Any]] = {(p, n): [] for n in level for p in up}
             values = [conv(n) for n in level]
             q = f"SELECT ?n ?p ?o WHERE {{ {{values}} ?n ?p ?o . FILTER(?p IN ({out_in})) }}"
-            for row in _select_values(self.store, "n", values, q):
+            for row in (r for vq in _values_queries("n", values, q) for r in self.store.query(vq)):
                 objects[(to(row[0]), to(row[1]))].append(to(row[2]))
             q = f"SELECT ?n ?p ?s WHERE {{ {{values}} ?s ?p ?n . FILTER(?p IN ({up_in})) }}"
-            for row in _select_values(self.store, "n", values, q):
+            for row in (r for vq in _values_queries("n", values, q) for r in self.store.query(vq)):
                 subjects[(to(row[1]), to(row[0]))].append(to(row[2]))
             for (n, p), os_ in objects.items():
                 self._memo[("o", n, p, None)] = tuple(dict.fromkeys(os_))
