@@ -24,6 +24,7 @@ How it scales (figures in benchmarks/results.md):
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import heapq
@@ -236,35 +237,36 @@ def _own_prefixes(identifier: str, iris: IriMinter) -> tuple[str, tuple[str, ...
     return doc, parts
 
 
-def _pack_lines(lines: list[str], identifier: str, iris: IriMinter) -> tuple[bytes, tuple[str, ...]]:
+def _span(lines: list[str], prefix: str) -> tuple[int, int]:
+    """Where the sorted ``lines`` that start with ``prefix`` are (one run)."""
+    lo = bisect.bisect_left(lines, prefix)
+    return lo, bisect.bisect_left(lines, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo)
+
+
+def _pack_lines(lines: list[str], identifier: str, iris: IriMinter, named: set[str]) -> tuple[bytes, tuple[str, ...]]:
     """The lines as one blob (own lines, then lines about others), and the
     nodes it names that are not its own (subjects of lines about others, and
-    IRI objects): the only nodes the link stage may rename or share."""
+    IRI objects): the only nodes the link stage may rename or share.
+    ``named`` holds every IRI the lines name (kg.mapping.publication_lines)."""
     doc, parts = _own_prefixes(identifier, iris)
-    own: list[str] = []  # about the publication itself
-    inner: list[str] = []  # about its parts: questions, answers, footnotes, citations
+    # The lines are sorted: the lines about one subject, and about the
+    # subjects that start with one prefix, are one run each. The
+    # publication's own lines start with "<doc> ", its parts' (questions,
+    # answers, footnotes, citations) with one of the parts' prefixes; the
+    # rest is about others.
+    lo, hi = _span(lines, doc + " ")
+    own = lines[lo:hi]
+    runs = sorted(_span(lines, prefix) for prefix in parts)
+    inner: list[str] = []
     other: list[str] = []
-    nodes: set[str] = set()
-    subject = ""
-    kind = own
-    for line in lines:
-        # Lines are sorted: a subject's lines come together, so its kind is
-        # decided once per subject, not once per line.
-        if not line.startswith(subject) or line[len(subject)] != " ":
-            subject = line[: line.index(" ")]
-            if subject == doc:
-                kind = own
-            elif subject.startswith(parts):
-                kind = inner
-            else:
-                kind = other
-                nodes.add(subject)
-        kind.append(line)
-        start = line.index(" ", len(subject) + 1) + 1  # the object's
-        if line[start] == "<":
-            obj = line[start : line.index(" ", start)]
-            if obj != doc and not obj.startswith(parts):
-                nodes.add(obj)
+    at = 0
+    for a, b in sorted([(lo, hi), *runs]):
+        other += lines[at:a]
+        at = b
+    other += lines[at:]
+    for a, b in runs:
+        inner += lines[a:b]
+    nodes = {node for node in named if node != doc and not node.startswith(parts)}
     # Two zlib streams: the split into named graphs reads the first only
     # (lines that another publication may state too); the parts' lines,
     # most of the text, are read once, to be written.
@@ -290,8 +292,9 @@ def _map_publication(pub: Any, iris: IriMinter) -> PublicationOut:
     from kg.link import record_of
     from kg.mapping import publication_lines
 
-    lines = publication_lines(pub, iris)
-    blob, subjects = _pack_lines(lines, pub.identifier, iris)
+    named: set[str] = set()
+    lines = publication_lines(pub, iris, named)
+    blob, subjects = _pack_lines(lines, pub.identifier, iris, named)
     info = PublicationInfo(
         identifier=pub.identifier,
         source_path=Path(pub.source_path),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -380,11 +381,19 @@ def term_nt(term: Node) -> str:
     return term.n3()  # IRIs (checked by rdflib) and blank nodes
 
 
-def publication_lines(pub: Publication, iris: IriMinter) -> list[str]:
+def publication_lines(pub: Publication, iris: IriMinter, named: set[str] | None = None) -> list[str]:
     """One publication as sorted unique N-Triples lines (no newline): the
-    build's fast path, the same triples as ``publication_triples``."""
+    build's fast path, the same triples as ``publication_triples``. Where
+    ``named`` is given, every IRI the lines name (as subject or object) is
+    added to it, spelled as in the lines ("<...>"): the build's packing
+    needs them, and reading them back out of the lines cost twice as much."""
     # Every term comes spelled: the minter's IRIs and the backend's terms.
-    return sorted({f"{s} {p} {o} ." for s, p, o in _emit(pub, _nt_minter(iris), _nt_terms())})
+    triples = _emit(pub, _nt_minter(iris), _nt_terms())
+    if named is not None:
+        triples = list(triples)
+        named.update(map(itemgetter(0), triples))
+        named.update(o for o in set(map(itemgetter(2), triples)) if o[0] == "<")
+    return sorted({f"{s} {p} {o} ." for s, p, o in triples})
 
 
 def publication_graph(pub: Publication, iris: IriMinter) -> Graph:
