@@ -445,7 +445,7 @@ _HEADING_START = re.compile(r"^\s*(?:Vraag|Vragen|Antwoord(?:en)?)\b")
 
 def _visible(line: str) -> str:
     """A line as printed: footnote marks were superscripts, not characters."""
-    return _MARK.sub("", line).rstrip()
+    return (_MARK.sub("", line) if "[^" in line else line).rstrip()
 
 
 # No printed page sets more characters on a line than this; longer lines
@@ -475,7 +475,10 @@ def line_width(lines: list[str]) -> int | None:
         b = b.strip()
         if not a.strip() or not b or len(a) > cap or _HEADING_START.match(a):
             continue
-        if _ENDS_IN_WORD.search(a):  # broken inside a sentence
+        # broken inside a sentence (a match is the last two characters at
+        # most, before a final line end: searched there, not from every
+        # position of the line)
+        if _ENDS_IN_WORD.search(a, max(0, len(a) - 3)):
             forced.append(len(a) + 1 + len(b.split()[0]))
     if len(forced) < 4:
         # No line broke inside a sentence, and the lines are longer than any
