@@ -243,8 +243,12 @@ def _questions_and_answers(
     locations: dict[int, Location] = {}
     for block in blocks:
         raw = _block_text(block)
-        text = _MARK.sub("", raw).strip()
-        text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
+        text = (_MARK.sub("", raw) if "[^" in raw else raw).strip()
+        # join_lines folded all white space to single spaces: a space before
+        # the punctuation is what the pattern needs (a plain search skips
+        # the pattern, which tries every position, in nearly every block).
+        if " ?" in text or " ." in text or " ," in text or " ;" in text or " :" in text:
+            text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
         if block.kind == "vraag":
             shared = len(block.numbers) > 1
             for n in block.numbers:
