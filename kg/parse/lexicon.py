@@ -16,11 +16,17 @@ def _rows(name: str) -> list[dict[str, str]]:
     return package_rows("kg.parse", "data", name)
 
 
+_NOT_FOLDED = re.compile(r"[^a-z0-9]+")
+
+
 def fold(text: str) -> str:
     """Comparison key: accents, case, punctuation and spacing ignored."""
+    if text.isascii():
+        # No accents to take off: NFKD leaves ASCII as it is.
+        return _NOT_FOLDED.sub("", text.lower())
     s = unicodedata.normalize("NFKD", text)
     s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "", s)
+    return _NOT_FOLDED.sub("", s)
 
 
 @dataclass(frozen=True)
