@@ -338,23 +338,33 @@ def _mark_references(lines: list[str], numbers: set[int]) -> list[str]:
             out[-1] = out[-1].rstrip() + FOOTNOTE_MARK.format(n)
             line = line[m.end() :]
         out.append(line)
+    # The remaining forms are searched in the page's lines joined by "\n",
+    # once per number instead of line by line: no match spans a line end,
+    # and "\n" is to each pattern what a line's start or end is, so the
+    # first match is the first line's first match.
+    page = "\n".join(out)
     for n in sorted(pending):
         # "...oprichter'? 1)": the Word files' own marker form.
-        bracketed = re.compile(rf"(?<=\S) {n}\)(?=\s|$)")
-        for i, line in enumerate(out):
-            mm = bracketed.search(line)
-            if mm:
-                out[i] = line[: mm.start()] + FOOTNOTE_MARK.format(n) + line[mm.end() :]
-                pending.discard(n)
-                break
+        if f" {n})" in page and _mark_first(rf"(?<=\S) {n}\)(?=\s|$)", page, out, n):
+            pending.discard(n)
+            page = "\n".join(out)
     for n in sorted(pending):
-        glued = re.compile(rf"(?<=[?!.»”\"’)\w])(?<!\d)(?<!\d[.,]){n}(?=[\s,.;:)]|[A-Z]|$)")
-        for i, line in enumerate(out):
-            mm = glued.search(line)
-            if mm:
-                out[i] = line[: mm.start()] + FOOTNOTE_MARK.format(n) + line[mm.end() :]
-                break
+        if str(n) in page and _mark_first(rf"(?<=[?!.»”\"’)\w])(?<!\d)(?<!\d[.,]){n}(?=[\s,.;:)]|[A-Z]|$)", page, out, n):
+            page = "\n".join(out)
     return out
+
+
+def _mark_first(pattern: str, page: str, lines: list[str], n: int) -> bool:
+    """Put footnote n's mark for the first match of ``pattern`` in ``page``
+    (``lines`` joined by "\n") into its line; False when there is none."""
+    m = re.search(pattern, page)
+    if m is None:
+        return False
+    i = page.count("\n", 0, m.start())
+    at = m.start() - (page.rfind("\n", 0, m.start()) + 1)
+    line = lines[i]
+    lines[i] = line[:at] + FOOTNOTE_MARK.format(n) + line[at + m.end() - m.start() :]
+    return True
 
 
 # --------------------------------------------------------- hyphenation
