@@ -305,7 +305,7 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
     dumps = getattr(result, "dumps", None) or prepare(result, iris)
     spool = result.spool
     identifiers: dict[str, str] = {}
-    hashes = {dumps.description_graph: _hash(dumps.description)}
+    hashes = {dumps.description_graph: getattr(dumps, "description_sha256", None) or _hash(dumps.description_lines())}
     for ident, h in spool.graph_hashes.items():
         if ident or spool.graph_sizes[ident]:  # an empty shared graph is no graph
             iri = str(iris.graph(ident)) if ident else str(iris.shared_graph())
@@ -313,7 +313,13 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
             hashes[iri] = h
 
     def lines_of(iri: str) -> list[str]:
-        return list(dumps.description) if iri == dumps.description_graph else spool.graph(identifiers[iri])
+        return list(dumps.description_lines()) if iri == dumps.description_graph else spool.graph(identifiers[iri])
+
+    def snapshot_of(iri: str) -> Path | Callable[[], list[str]]:
+        # The description's lines are on disk already, as a snapshot keeps them (kg.dumps.DumpJob).
+        if iri == dumps.description_graph and getattr(dumps, "description_path", None) is not None:
+            return dumps.description_path
+        return functools.partial(lines_of, iri)
 
     def large(iri: str) -> bool:
         # The graphs that change with every build and grow with the archive.
@@ -326,7 +332,7 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
         _load_build(store_dir, dumps, trig, info, getattr(result, "union_store", None))
         _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes, "complete": True})
         # One graph's lines at a time (the shared graph alone is hundreds of MB at 127k).
-        _keep_snapshots(store_dir, {iri: functools.partial(lines_of, iri) for iri in hashes if large(iri)}, hashes)
+        _keep_snapshots(store_dir, {iri: snapshot_of(iri) for iri in hashes if large(iri)}, hashes)
         if progress:
             progress("load", 1, 1)
         return len(hashes)
@@ -340,6 +346,7 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
         # change cannot be told from the named graphs afterwards.
         _write_state(store_dir, {**state, "complete": False})
         snapshots = _update_in_place(store_dir, changed, gone, old, lines_of, large, progress, dumps.description_graph)
+        snapshots = {iri: snapshot_of(iri) if iri == dumps.description_graph else lines for iri, lines in snapshots.items()}
     else:
         snapshots = {}
     _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes, "complete": True})
@@ -447,15 +454,27 @@ def _snapshot(store_dir: Path, digest: str | None) -> list[str] | None:
     return lines if _hash(lines) == digest else None
 
 
-def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str] | Callable[[], list[str]]], hashes: dict[str, str]) -> None:
+def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str] | Callable[[], list[str]] | Path], hashes: dict[str, str]) -> None:
     """Save the lines of the large graphs just loaded (or a function giving
-    them, called when its graph is written); drop those of graphs gone or changed."""
+    them, called when its graph is written, or a file holding them joined by
+    newlines, linked or copied); drop those of graphs gone or changed."""
     from kg.manifest import write_atomic
 
     folder = store_dir / SNAPSHOTS
     folder.mkdir(exist_ok=True)
     for iri, lines in snapshots.items():
-        write_atomic(folder / f"{hashes[iri]}.nt", "\n".join(lines() if callable(lines) else lines))
+        target = folder / f"{hashes[iri]}.nt"
+        if isinstance(lines, Path):
+            if target.is_file():  # unchanged: the same hash names the same lines
+                continue
+            tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            try:
+                os.link(lines, tmp)
+            except OSError:  # another file system
+                shutil.copyfile(lines, tmp)
+            os.replace(tmp, target)
+        else:
+            write_atomic(target, "\n".join(lines() if callable(lines) else lines))
     keep = {f"{h}.nt" for h in hashes.values()}
     for p in folder.iterdir():
         if p.name not in keep:

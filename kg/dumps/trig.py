@@ -22,11 +22,13 @@ from kg.dumps import DumpSet
 def nquads(dumps: DumpSet, description_graph: str | None = None) -> Iterator[str]:
     """The description (in the default graph, or in ``description_graph``),
     then every named graph, as blocks of N-Quads lines (one per graph)."""
+    description = dumps.description_lines()
     if description_graph is None:
-        yield "".join(line + "\n" for line in dumps.description)
+        yield "".join(line + "\n" for line in description)
     else:
         name = f" <{description_graph}> .\n"
-        yield "".join(line[:-2] + name for line in dumps.description)
+        yield "".join(line[:-2] + name for line in description)
+    del description
     for graph in dumps.graphs:
         # An N-Triples line ends with " ." (kg writes no other); the graph name goes before it.
         name = f" <{graph.iri}> .\n"
