@@ -315,11 +315,12 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
     def lines_of(iri: str) -> list[str]:
         return list(dumps.description_lines()) if iri == dumps.description_graph else spool.graph(identifiers[iri])
 
-    def snapshot_of(iri: str) -> Path | Callable[[], list[str]]:
+    def path_of(iri: str) -> Path | None:
         # The description's lines are on disk already, as a snapshot keeps them (kg.dumps.DumpJob).
-        if iri == dumps.description_graph and getattr(dumps, "description_path", None) is not None:
-            return dumps.description_path
-        return functools.partial(lines_of, iri)
+        return getattr(dumps, "description_path", None) if iri == dumps.description_graph else None
+
+    def snapshot_of(iri: str) -> Path | Callable[[], list[str]]:
+        return path_of(iri) or functools.partial(lines_of, iri)
 
     def large(iri: str) -> bool:
         # The graphs that change with every build and grow with the archive.
@@ -345,8 +346,8 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
         # by a full load, since the default graph's share of a half-done
         # change cannot be told from the named graphs afterwards.
         _write_state(store_dir, {**state, "complete": False})
-        snapshots = _update_in_place(store_dir, changed, gone, old, lines_of, large, progress, dumps.description_graph)
-        snapshots = {iri: snapshot_of(iri) if iri == dumps.description_graph else lines for iri, lines in snapshots.items()}
+        snapshots = _update_in_place(store_dir, changed, gone, old, lines_of, large, progress, dumps.description_graph, path_of)
+        snapshots.update({iri: path for iri in changed if large(iri) and (path := path_of(iri)) is not None})
     else:
         snapshots = {}
     _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes, "complete": True})
@@ -390,7 +391,12 @@ def _load_build(store_dir: Path, dumps: Any, trig: Path | None, info: dict, unio
 
 def _update_in_place(store_dir: Path, changed: list[str], gone: list[str], old: dict[str, str],
                      lines_of: Callable[[str], list[str]], large: Callable[[str], bool],
-                     progress: Callable[[str, int, int], None] | None, description: str) -> dict[str, list[str]]:
+                     progress: Callable[[str, int, int], None] | None, description: str,
+                     path_of: Callable[[str], Path | None] = lambda iri: None) -> dict[str, list[str]]:
+    """Write the changes of the graphs ``changed`` and ``gone`` into the store;
+    return the lines of the large graphs to keep as snapshots (a large graph
+    whose lines ``path_of`` gives as a file is not among them: the caller
+    keeps that file)."""
     import pyoxigraph as ox
 
     default = ox.DefaultGraph()
@@ -400,16 +406,22 @@ def _update_in_place(store_dir: Path, changed: list[str], gone: list[str], old: 
     left: set = set()  # triples some graph lost: they may leave the default graph
     try:
         for n, iri in enumerate(changed, start=1):
-            lines = lines_of(iri)
             graph = ox.NamedNode(iri)
-            previous = _snapshot(store_dir, old.get(iri)) if large(iri) else None
+            previous = _snapshot_path(store_dir, old.get(iri)) if large(iri) else None
+            on_disk = path_of(iri) if previous is not None else None
             # Only the difference is written: a changed publication touches
-            # its own graph, and the shared graph changes by a few lines.
-            if previous is not None:  # the lines the store got last time: a diff of lines, no store scan
-                new_set, old_set = set(lines), set(previous)
+            # its own graph, and the shared graph and the description change by a few lines.
+            if on_disk is not None:  # the lines the store got last time and this time, both files
+                gone_lines, new_lines = _diff_sorted_files(previous, on_disk)
+                stale, fresh = _triples("\n".join(gone_lines)), _triples("\n".join(new_lines))
+                lines = None  # kept as the file (the caller's snapshot)
+            elif previous is not None:  # a diff of lines, no store scan
+                lines = lines_of(iri)
+                new_set, old_set = set(lines), set(_read_lines(previous))
                 stale = _triples("\n".join(sorted(old_set - new_set)))
                 fresh = _triples("\n".join(sorted(new_set - old_set)))
             else:
+                lines = lines_of(iri)
                 want = _triples("\n".join(lines))
                 have = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)}
                 stale, fresh = have - want, want - have
@@ -420,7 +432,7 @@ def _update_in_place(store_dir: Path, changed: list[str], gone: list[str], old: 
                 store.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in fresh for g in into])
             if iri != description:
                 left |= stale
-            if large(iri):
+            if large(iri) and lines is not None:
                 snapshots[iri] = lines
             if progress:
                 progress("load", n, len(changed) + len(gone))
@@ -443,15 +455,36 @@ def _triples(text: str) -> set:
     return set(ox.parse(text + "\n", format=ox.RdfFormat.N_TRIPLES)) if text else set()
 
 
-def _snapshot(store_dir: Path, digest: str | None) -> list[str] | None:
-    if not digest:
-        return None
-    try:
-        text = (store_dir / SNAPSHOTS / f"{digest}.nt").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    lines = text.split("\n") if text else []
-    return lines if _hash(lines) == digest else None
+def _snapshot_path(store_dir: Path, digest: str | None) -> Path | None:
+    """The lines a large graph had at the last load or update: a file named
+    by their hash, only ever written whole (renamed or linked into place)."""
+    path = store_dir / SNAPSHOTS / f"{digest}.nt"
+    return path if digest and path.is_file() else None
+
+
+def _read_lines(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return text.split("\n") if text else []
+
+
+def _diff_sorted_files(old: Path, new: Path) -> tuple[list[str], list[str]]:
+    """The lines only in ``old`` and those only in ``new``, two files of
+    sorted lines (code point order, which is UTF-8's byte order). coreutils'
+    comm walks both in C (0.7 s CPU for the description's 2.29M lines at 127k
+    publications, against 2.5 s to read, split and compare them as sets
+    here); the same sets in Python where it is missing."""
+    comm = shutil.which("comm")
+    if comm:
+        done = subprocess.run([comm, "-3", str(old), str(new)], env={**os.environ, "LC_ALL": "C"}, capture_output=True)
+        if done.returncode == 0:
+            only_old: list[str] = []
+            only_new: list[str] = []
+            for line in done.stdout.decode("utf-8").split("\n"):
+                if line:  # a line of the second file comes after a tab; no N-Triples line starts with one
+                    (only_new.append(line[1:]) if line[0] == "\t" else only_old.append(line))
+            return only_old, only_new
+    a, b = set(_read_lines(old)), set(_read_lines(new))
+    return sorted(a - b), sorted(b - a)
 
 
 def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str] | Callable[[], list[str]] | Path], hashes: dict[str, str]) -> None:

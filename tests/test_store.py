@@ -275,3 +275,27 @@ def test_a_failed_child_load_names_the_file(tmp_path):
     with pytest.raises(SyntaxError, match="bad.nt"):
         load_files(tmp_path / "db", [(bad, "N_TRIPLES", None)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.nt"]
+
+
+def test_the_diff_of_two_sorted_files_is_the_same_with_comm_and_without(tmp_path, monkeypatch):
+    """The store's update compares the description's lines with their last
+    snapshot by coreutils' comm where it exists: the same lines as comparing
+    them as sets, also where UTF-8 bytes and the order of code points meet."""
+    import random
+    import shutil
+
+    import kg.store as store
+
+    rng = random.Random(4)
+    alphabet = ["a", "b", "Z", " ", '"', "é", "ë", "\u2028", "\u0085", "€", "𝔸", "~", "\x7f"]
+    lines = sorted({"<x> <p> \"" + "".join(rng.choices(alphabet, k=rng.randint(0, 8))) + "\" ." for _ in range(3000)})
+    old = sorted(rng.sample(lines, len(lines) * 4 // 5))
+    new = sorted(rng.sample(lines, len(lines) * 4 // 5))
+    (tmp_path / "old.nt").write_text("\n".join(old), encoding="utf-8")
+    (tmp_path / "new.nt").write_text("\n".join(new), encoding="utf-8")
+    expected = (sorted(set(old) - set(new)), sorted(set(new) - set(old)))
+    assert expected[0] and expected[1]
+    if shutil.which("comm"):
+        assert store._diff_sorted_files(tmp_path / "old.nt", tmp_path / "new.nt") == expected
+    monkeypatch.setattr(store.shutil, "which", lambda name: None)
+    assert store._diff_sorted_files(tmp_path / "old.nt", tmp_path / "new.nt") == expected
