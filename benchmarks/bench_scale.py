@@ -214,7 +214,8 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
            "stages": stages, "stages_cpu": report.get("stages_cpu", {}), "stages_memory": report.get("stages_memory_mb", {}),
            "stages_memory_own": report.get("stages_memory_build_process_mb", {}),
            "peak_mb": report.get("peak_memory_mb"),
-           "peak_worker_mb": report.get("peak_worker_memory_mb")}
+           "peak_worker_mb": report.get("peak_worker_memory_mb"),
+           "write_tasks": report.get("write_tasks", {})}
     row["load_rate"] = triples / stages["load"] if stages.get("load") else None
     row["queries"] = query_medians(store, repeat=3 if n > 20_000 else 5)
     row["serve"] = serve_load(store)
@@ -229,7 +230,8 @@ def run_size(n: int, work: Path, jobs: int, seed: int, plain: bool) -> dict:
         seconds_one, report_one = kg_build(inputs, out, store, jobs)
     finally:
         victim.write_text(original, encoding="utf-8")  # the inputs stay as generated, for the next run
-    row["one_changed"] = {"seconds": seconds_one, "stages": report_one.get("stages", {})}
+    row["one_changed"] = {"seconds": seconds_one, "stages": report_one.get("stages", {}),
+                          "write_tasks": report_one.get("write_tasks", {})}
     if plain:
         row["plain"] = plain_path(inputs, work / f"plain-{n}")
         row["ratio"] = row["plain"]["total"] / seconds
@@ -277,6 +279,11 @@ def render(rows: list[dict], info: dict, jobs: int) -> str:
             mem, own = row["stages_memory"].get(stage), row.get("stages_memory_own", {}).get(stage)
             lines.append(f"| {stage} | {seconds:.2f} | {f'{cpu:.2f}' if cpu is not None else '-'} | {rate} | "
                          f"{f'{mem:,.0f}' if mem is not None else '-'} / {f'{own:,.0f}' if own is not None else '-'} |")
+        for label, tasks in (("write stage", row.get("write_tasks")), ("one changed, write stage", row["one_changed"].get("write_tasks"))):
+            if tasks:
+                lines += ["", f"{label}, per task: " + "; ".join(
+                    f"{name} {t['seconds']:.1f} s" + (f" ({t['cpu_seconds']:.1f} CPU s, peak RSS {t['peak_rss_mb']:,.0f} MB)" if "peak_rss_mb" in t else "")
+                    for name, t in tasks.items())]
         lines += ["", f"- store load: {row['load_rate']:,.0f} triples/s" if row["load_rate"] else "- store load: -",
                   f"- unchanged rebuild: {row['unchanged']:.2f} s",
                   f"- one changed publication: {row['one_changed']['seconds']:.2f} s in all "

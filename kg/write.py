@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import time
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -73,14 +74,20 @@ def write_build(
 
             # Copied from the previous build when no line chains read has changed;
             # else the pages go to the dumps' processes, after the dumps.
+            started = time.perf_counter()
             write_spool_chains(result.spool, dumps.ntriples_path, out_dir, "kamervragen.nt", jobs=jobs,
                                previous=dumps.previous, index_dir=dumps.index_dir, pool=job.pool)
+            chains_seconds = round(time.perf_counter() - started, 3)
     finally:
         known = job.wait()
     if base == result.base:
         result.dumps = dumps
     report = report_dict(result)
     report["counts"]["triples"] = dumps.triples
+    if job.tasks:
+        # What each dump took in its process; the chains are made in this one
+        # (their pages may go to the dumps' processes after the dumps).
+        report["write_tasks"] = {**job.tasks, **({"chains": {"seconds": chains_seconds}} if chains else {})}
     report = write_report(report, out_dir)
     # Every file of the build, those in sub-folders (chains/) too, by its path in the folder.
     names = [

@@ -54,3 +54,17 @@ def test_the_build_report_gives_memory_by_stage(tmp_path: Path) -> None:
     assert all(0 < own[s] <= memory[s] for s in memory)
     # The loader reports its own peak, not the build's carried over at exec.
     assert 0 < report["store"]["peak_memory_mb"] < 2000
+
+
+@linux
+def test_the_build_report_times_each_dump_in_its_process(tmp_path: Path) -> None:
+    build(None, tmp_path / "out", jobs=2, validate=False)
+    report = json.loads((tmp_path / "out" / "build-report.json").read_text(encoding="utf-8"))
+    tasks = report["write_tasks"]
+    # every file written in a process of its own is named once, and the chains (here)
+    named = {name for task in tasks for name in task.split(" + ")}
+    assert {"kamervragen.ttl", "kamervragen.trig", "kamervragen.nt", "kamervragen.jsonld", "void.ttl", "chains"} <= named
+    for name, took in tasks.items():
+        assert took["seconds"] >= 0, name
+        if name != "chains":
+            assert 0 <= took["cpu_seconds"] and 0 < took["peak_rss_mb"] < 4000, name

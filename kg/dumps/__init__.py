@@ -33,6 +33,7 @@ import importlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -376,14 +377,44 @@ DESCRIPTION_LINES = ".description.nt"  # hidden: a hand-over between processes, 
 DESCRIPTION_COUNT = ".description.json"
 
 
-def _run_forked(names: tuple[str, ...], merged: Path | None = None) -> dict[str, str]:
+def _run_forked(names: tuple[str, ...], merged: Path | None = None) -> tuple[dict[str, str], dict]:
+    """One task in a forked process: its files' SHA-256, and what it took
+    (seconds, CPU seconds, the process's peak resident memory during the task,
+    pages shared with the build included)."""
     assert _FORKED is not None
     if merged is not None:  # merged by the parent after the fork: not to be merged again here
         _FORKED["dumps"].ntriples_path = merged
         _FORKED["result"].spool._merged = merged
+    _reset_peak()
+    wall, cpu = time.perf_counter(), time.process_time()
     if names == ("void.ttl",):
-        return _describe_task(**_FORKED)
-    return run_task(_FORKED["dumps"], _FORKED["out_dir"], names)
+        done = _describe_task(**_FORKED)
+    else:
+        done = run_task(_FORKED["dumps"], _FORKED["out_dir"], names)
+    took = {"seconds": round(time.perf_counter() - wall, 3), "cpu_seconds": round(time.process_time() - cpu, 3)}
+    peak = _peak_rss_mb()
+    if peak is not None:
+        took["peak_rss_mb"] = peak
+    return done, took
+
+
+def _reset_peak() -> None:
+    # Linux: "5" resets this process's VmHWM to its current resident size,
+    # so that a pool process's peak is the task's, not an earlier one's.
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def _peak_rss_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _describe_task(dumps: DumpSet, out_dir: Path, result, iris: IriMinter, timestamp, ready) -> dict[str, str]:
@@ -446,6 +477,9 @@ class DumpJob:
         self.parallel = jobs > 1
         self._futures: list = []
         self._done: dict[str, str] = {}
+        # Per task ("kamervragen.ttl + kamervragen.trig", ...): seconds, CPU
+        # seconds and peak memory, when the tasks ran in processes of their own.
+        self.tasks: dict[str, dict] = {}
         if jobs <= 1:
             dumps.ntriples_path = spool.merged_path()
             describe_build(dumps, result, iris, timestamp)
@@ -495,7 +529,9 @@ class DumpJob:
         if self._pool is not None:
             try:
                 for future in self._futures:
-                    self._done.update(future.result())
+                    done, took = future.result()
+                    self._done.update(done)
+                    self.tasks[" + ".join(sorted(done))] = took
             finally:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
