@@ -1171,7 +1171,7 @@ def _finish_report(out_dir: Path, result: BuildResult) -> None:
     if result.store_load:
         report["store"] = result.store_load  # a first load runs in a child process: its time and memory
     path = out_dir / "build-report.json"
-    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, report_json(report))
     manifest = read_manifest(out_dir)
     if manifest is not None and "build-report.json" in manifest["files"]:
         st = path.stat()
@@ -1281,6 +1281,25 @@ PARALLEL_VALIDATION_BYTES = 64 * 1024 * 1024
 
 
 # ------------------------------------------------------------------- report
+
+
+# The lists with an entry per input file or publication (127k of each in the archive).
+_ONE_LINE_EACH = ("files", "publications")
+
+
+def report_json(report: dict) -> str:
+    """The report as JSON indented by two, except that each entry of the
+    per-file and per-publication lists is one line: json's C encoder writes
+    those (with indent it falls back to Python, 11 s for the 127 MB at
+    127k publications), and a line per file reads and greps well."""
+    parts = []
+    for key, value in report.items():
+        if key in _ONE_LINE_EACH and isinstance(value, list) and value:
+            text = "[\n" + ",\n".join("    " + json.dumps(entry, ensure_ascii=False) for entry in value) + "\n  ]"
+        else:
+            text = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
 def report_dict(result: BuildResult) -> dict:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from kg.build import BuildResult, report_dict
+from kg.build import BuildResult, report_dict, report_json
 from kg.dumps import DUMP_WRITERS, merged_lines  # noqa: F401 - re-exported: kg.write is where writers are looked up
 from kg.iris import DEFAULT_BASE, IriMinter
 from kg.manifest import MANIFEST, write_atomic, write_manifest
@@ -106,5 +106,5 @@ def write_report(report: dict, out_dir: Path) -> dict:
         for p in out_dir.iterdir()
         if p.name not in (REPORT, MANIFEST) and not p.name.startswith(".")
     )
-    write_atomic(out_dir / REPORT, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(out_dir / REPORT, report_json(report))
     return report

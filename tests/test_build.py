@@ -112,3 +112,16 @@ def test_dumps_are_the_same_whatever_the_spool_runs(tmp_path, monkeypatch, merge
     assert len(result.spool.runs) >= 5
     for name in ("kamervragen.nt", "kamervragen.ttl", "kamervragen.trig", "kamervragen.jsonld", "void.ttl"):
         assert (whole / name).read_bytes() == (runs / name).read_bytes(), name
+
+
+def test_the_report_reads_back_whole_with_a_line_per_file_and_publication():
+    import json
+
+    from kg.build import report_json
+
+    report = {"kg_version": "x", "files": [{"file": "a é.txt", "reasons": ["r\n2"]}, {"file": "b"}], "publications": [],
+              "counts": {"n": 1, "nested": {"k": [1, 2]}}, "links": None}
+    text = report_json(report)
+    assert json.loads(text) == report
+    assert '    {"file": "a é.txt", "reasons": ["r\\n2"]},\n' in text  # one line per file, as written
+    assert text == report_json(json.loads(text))  # and the same text again
