@@ -140,3 +140,25 @@ def give_back() -> None:
 
 
 __all__ = ["MemoryWatch", "give_back", "tree_pss_mb"]
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory (VmHWM) in MB; None where /proc
+    does not tell. Not ru_maxrss: a child started by fork + exec keeps its
+    parent's peak there (the kernel carries it over at exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def reset_peak() -> None:
+    """Set this process's VmHWM to its present resident size (Linux), so that
+    a pool process's peak is its present task's, not an earlier one's."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass

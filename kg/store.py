@@ -229,16 +229,14 @@ def _child_main() -> int:
 
 
 def _own_peak_mb(usage: Any) -> float:
-    """This process's peak resident memory in MB. Not ru_maxrss on Linux: a
-    child started by fork + exec keeps its parent's peak there (the kernel
-    carries it over at exec), so a loader started from a 7 GB build would
-    report 7 GB. VmHWM is the peak of this program's own memory."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except (OSError, ValueError, IndexError):
-        pass
+    """This process's peak resident memory in MB: VmHWM (kg.memwatch), not
+    ru_maxrss, which after fork + exec holds the parent's peak (a loader
+    started from a 7 GB build would report 7 GB); ru_maxrss only where /proc is missing."""
+    from kg.memwatch import peak_rss_mb
+
+    peak = peak_rss_mb()
+    if peak is not None:
+        return peak
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 2**20
     return round(usage.ru_maxrss * scale, 1)
 

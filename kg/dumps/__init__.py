@@ -385,36 +385,19 @@ def _run_forked(names: tuple[str, ...], merged: Path | None = None) -> tuple[dic
     if merged is not None:  # merged by the parent after the fork: not to be merged again here
         _FORKED["dumps"].ntriples_path = merged
         _FORKED["result"].spool._merged = merged
-    _reset_peak()
+    from kg.memwatch import peak_rss_mb, reset_peak
+
+    reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
     if names == ("void.ttl",):
         done = _describe_task(**_FORKED)
     else:
         done = run_task(_FORKED["dumps"], _FORKED["out_dir"], names)
     took = {"seconds": round(time.perf_counter() - wall, 3), "cpu_seconds": round(time.process_time() - cpu, 3)}
-    peak = _peak_rss_mb()
+    peak = peak_rss_mb()
     if peak is not None:
         took["peak_rss_mb"] = peak
     return done, took
-
-
-def _reset_peak() -> None:
-    # Linux: "5" resets this process's VmHWM to its current resident size,
-    # so that a pool process's peak is the task's, not an earlier one's.
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
-
-
-def _peak_rss_mb() -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
 
 
 def _describe_task(dumps: DumpSet, out_dir: Path, result, iris: IriMinter, timestamp, ready) -> dict[str, str]:
