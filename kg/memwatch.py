@@ -139,9 +139,6 @@ def give_back() -> None:
         pass
 
 
-__all__ = ["MemoryWatch", "give_back", "tree_pss_mb"]
-
-
 def peak_rss_mb() -> float | None:
     """This process's peak resident memory (VmHWM) in MB; None where /proc
     does not tell. Not ru_maxrss: a child started by fork + exec keeps its
@@ -162,3 +159,6 @@ def reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
     except OSError:
         pass
+
+
+__all__ = ["MemoryWatch", "give_back", "peak_rss_mb", "reset_peak", "tree_pss_mb"]

@@ -9,7 +9,6 @@ them, writes the reports and lists every file with its checksum in
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 import time
 from collections.abc import Iterable
