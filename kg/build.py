@@ -1294,8 +1294,9 @@ _ONE_LINE_EACH = ("files", "publications")
 def report_json(report: dict) -> str:
     """The report as JSON indented by two, except that each entry of the
     per-file and per-publication lists is one line: json's C encoder writes
-    those (with indent it falls back to Python, 11 s for the 127 MB at
-    127k publications), and a line per file reads and greps well."""
+    those (with indent it falls back to its Python encoder: 0.9 s at 10k
+    publications, about 11 s for the 111 MB at 127k), and a line per file
+    reads and greps well."""
     parts = []
     for key, value in report.items():
         if key in _ONE_LINE_EACH and isinstance(value, list) and value:

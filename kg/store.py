@@ -345,7 +345,6 @@ def update_store(store_dir: Path, result: Any, fingerprint: str = "", progress: 
         # change cannot be told from the named graphs afterwards.
         _write_state(store_dir, {**state, "complete": False})
         snapshots = _update_in_place(store_dir, changed, gone, old, lines_of, large, progress, dumps.description_graph, path_of)
-        snapshots.update({iri: path for iri in changed if large(iri) and (path := path_of(iri)) is not None})
     else:
         snapshots = {}
     _write_state(store_dir, {"fingerprint": fingerprint, "base": result.base, "graphs": hashes, "complete": True})
@@ -390,17 +389,16 @@ def _load_build(store_dir: Path, dumps: Any, trig: Path | None, info: dict, unio
 def _update_in_place(store_dir: Path, changed: list[str], gone: list[str], old: dict[str, str],
                      lines_of: Callable[[str], list[str]], large: Callable[[str], bool],
                      progress: Callable[[str, int, int], None] | None, description: str,
-                     path_of: Callable[[str], Path | None] = lambda iri: None) -> dict[str, list[str]]:
+                     path_of: Callable[[str], Path | None] = lambda iri: None) -> dict[str, list[str] | Path]:
     """Write the changes of the graphs ``changed`` and ``gone`` into the store;
-    return the lines of the large graphs to keep as snapshots (a large graph
-    whose lines ``path_of`` gives as a file is not among them: the caller
-    keeps that file)."""
+    return what to keep as the large graphs' snapshots: their lines, or the
+    file ``path_of`` gives them in."""
     import pyoxigraph as ox
 
     default = ox.DefaultGraph()
     outside = (default, ox.NamedNode(description))  # graphs whose triples are not the default graph's
     store = ox.Store(str(store_dir))
-    snapshots: dict[str, list[str]] = {}
+    snapshots: dict[str, list[str] | Path] = {}
     left: set = set()  # triples some graph lost: they may leave the default graph
     try:
         for n, iri in enumerate(changed, start=1):
@@ -412,7 +410,7 @@ def _update_in_place(store_dir: Path, changed: list[str], gone: list[str], old: 
             if on_disk is not None:  # the lines the store got last time and this time, both files
                 gone_lines, new_lines = _diff_sorted_files(previous, on_disk)
                 stale, fresh = _triples("\n".join(gone_lines)), _triples("\n".join(new_lines))
-                lines = None  # kept as the file (the caller's snapshot)
+                lines = on_disk  # the file is the snapshot
             elif previous is not None:  # a diff of lines, no store scan
                 lines = lines_of(iri)
                 new_set, old_set = set(lines), set(_read_lines(previous))
@@ -430,7 +428,7 @@ def _update_in_place(store_dir: Path, changed: list[str], gone: list[str], old: 
                 store.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in fresh for g in into])
             if iri != description:
                 left |= stale
-            if large(iri) and lines is not None:
+            if large(iri):
                 snapshots[iri] = lines
             if progress:
                 progress("load", n, len(changed) + len(gone))

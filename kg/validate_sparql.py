@@ -1137,6 +1137,12 @@ def _values_queries(var: str, terms: list[Any], query: str) -> Iterator[str]:
         yield query.replace("{values}", f"VALUES ?{var} {{ {block} }}")
 
 
+def _values_rows(store: Any, var: str, terms: list[Any], query: str) -> Iterator[Any]:
+    """The rows of :func:`_values_queries`' queries on ``store``."""
+    for q in _values_queries(var, terms, query):
+        yield from store.query(q)
+
+
 class StoreGraph:
     """The read-only corner of rdflib's Graph API that kg.validate's
     annotation (_DocumentIndex) uses, over an Oxigraph store."""
@@ -1189,10 +1195,10 @@ class StoreGraph:
             subjects: dict[tuple[Any, Any], list[Any]] = {(p, n): [] for n in level for p in up}
             values = [conv(n) for n in level]
             q = f"SELECT ?n ?p ?o WHERE {{ {{values}} ?n ?p ?o . FILTER(?p IN ({out_in})) }}"
-            for row in (r for vq in _values_queries("n", values, q) for r in self.store.query(vq)):
+            for row in _values_rows(self.store, "n", values, q):
                 objects[(to(row[0]), to(row[1]))].append(to(row[2]))
             q = f"SELECT ?n ?p ?s WHERE {{ {{values}} ?s ?p ?n . FILTER(?p IN ({up_in})) }}"
-            for row in (r for vq in _values_queries("n", values, q) for r in self.store.query(vq)):
+            for row in _values_rows(self.store, "n", values, q):
                 subjects[(to(row[1]), to(row[0]))].append(to(row[2]))
             for (n, p), os_ in objects.items():
                 self._memo[("o", n, p, None)] = tuple(dict.fromkeys(os_))

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from kg.errors import UsageError
 from kg.iris import IriMinter
+from kg.memwatch import peak_rss_mb, reset_peak
 
 
 @dataclass(frozen=True)
@@ -385,8 +386,6 @@ def _run_forked(names: tuple[str, ...], merged: Path | None = None) -> tuple[dic
     if merged is not None:  # merged by the parent after the fork: not to be merged again here
         _FORKED["dumps"].ntriples_path = merged
         _FORKED["result"].spool._merged = merged
-    from kg.memwatch import peak_rss_mb, reset_peak
-
     reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
     if names == ("void.ttl",):

@@ -27,6 +27,11 @@ from kg.parse.header import Header, find_title, parse_header, vergaderjaar_of
 from kg.parse.letter import letter_date, parse_notice, parse_signatures, says_delay
 
 _MARK = re.compile(r"\[\^(\d{1,3})\]")
+# Punctuation that takes no space before it: the pattern and the plain
+# pre-test of a block's text are both made from it.
+_PUNCTUATION = "?.,;:"
+_SPACE_BEFORE_PUNCTUATION = re.compile(rf"\s+([{re.escape(_PUNCTUATION)}])")
+_SPACE_THEN = tuple(" " + c for c in _PUNCTUATION)
 _IDENTIFIER_NAME = re.compile(
     r"^((?:ah|kv)-(?:tk|ek)-[0-9]{4}(?:[0-9]{4}-\d+|Z\d{5})|tk-\d{4}D\d{5}|kst-[\w-]+)", re.I
 )
@@ -222,11 +227,10 @@ def _zaak_of(identifier: str) -> str | None:
 
 
 def _closing_text(closing: list[tuple[str, str]], kind: str) -> str | None:
-    texts = [re.sub(r"\s+([?.,;:])", r"\1", _MARK.sub("", text)).strip() for k, text in closing if k == kind]
+    texts = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _MARK.sub("", text)).strip() for k, text in closing if k == kind]
     return "\n\n".join(t for t in texts if t) or None
 
 
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([?.,;:])")
 
 
 def _block_text(block: Block) -> str:
@@ -247,7 +251,7 @@ def _questions_and_answers(
         # join_lines folded all white space to single spaces: a space before
         # the punctuation is what the pattern needs (a plain search skips
         # the pattern, which tries every position, in nearly every block).
-        if " ?" in text or " ." in text or " ," in text or " ;" in text or " :" in text:
+        if any(pair in text for pair in _SPACE_THEN):
             text = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
         if block.kind == "vraag":
             shared = len(block.numbers) > 1
