@@ -671,6 +671,17 @@ def test_corpus_most_cited_publications(built):
     assert len(rows) == 5
 
 
+def test_corpus_most_cited_publications_keeps_the_ties_at_every_limit(built):
+    # The query ranks the counts first and looks up only the targets cited at
+    # least as often as the limit-th one: every shorter list must still be the
+    # head of the longest, ties at the cut included (the corpus has many
+    # publications cited by one document).
+    everything = answer("most-cited-publications", built, limit=100000)
+    assert len(everything) > 20 and everything[0][1] > everything[-1][1]
+    for limit in (1, 2, 3, 5, 8, 13, 21, len(everything) - 1):
+        assert answer("most-cited-publications", built, limit=limit) == everything[:limit]
+
+
 def test_corpus_cross_party_co_askers(built):
     pairs = {(r["memberA"].split(" (")[0], r["memberB"].split(" (")[0]) for r in columns("cross-party-co-askers", built)}
     pairs = {tuple(sorted(p)) for p in pairs}
