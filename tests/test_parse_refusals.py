@@ -1,12 +1,16 @@
 """The kind of refusal is found by the parser in an answer's text
-(kg/parse/data/weigeringen.csv): the detection on short texts and its place
-in the parse stage.
+(kg/parse/data/weigeringen.csv) and becomes kv:weigeringssoort: the
+detection on short texts, its place in the parse stage and in the mapping.
 That it keeps exactly the answers SPARQL's REGEX kept is checked on graphs
 in tests/test_queries.py."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from kg.iris import IriMinter
+from kg.mapping import publication_lines, publication_triples
 from kg.parse import parse
 from kg.parse.refusals import refusal_kinds, refusal_patterns
 from kg.read import read
@@ -69,3 +73,23 @@ def test_the_parse_stage_records_the_kinds_on_each_answer():
     assert [a.weigeringssoorten for a in pub.antwoorden] == [(IC,), (), (), (), (IC,), ()]
     assert all(a.weigeringssoorten == refusal_kinds(a.tekst) for a in pub.antwoorden)
 
+
+def test_the_mapping_writes_one_literal_per_kind_in_both_spellings():
+    pub = parse(read(SAMPLES / "ah-tk-20182019-3878.txt"))
+    first = dataclasses.replace(pub.antwoorden[0], weigeringssoorten=(IC, PR))
+    pub = dataclasses.replace(pub, antwoorden=(first,) + pub.antwoorden[1:])
+    iris = IriMinter()
+    kv = "<https://w3id.org/kamervragen/def#weigeringssoort>"
+    lines = [ln for ln in publication_lines(pub, iris) if f" {kv} " in ln]
+    answer = "<https://w3id.org/kamervragen/id/antwoord/ah-tk-20182019-3878-"
+    assert lines == [
+        f'{answer}1> {kv} "individual case" .',
+        f'{answer}1> {kv} "privacy" .',
+        f'{answer}5> {kv} "individual case" .',
+    ]
+    from rdflib import Literal
+
+    kinds = sorted(str(o) for _, p, o in publication_triples(pub, iris) if p.endswith("#weigeringssoort"))
+    assert kinds == [IC, IC, PR]
+    assert all(type(o) is Literal and o.datatype is None and o.language is None
+               for _, p, o in publication_triples(pub, iris) if p.endswith("#weigeringssoort"))
