@@ -304,6 +304,8 @@ def _emit(pub: Publication, iris: IriMinter, t: _Terms) -> Iterator[tuple]:
         yield ans, kv.kop, string(_heading("Antwoord", a.vragen))
         if a.tekst:
             yield ans, kv.tekst, t.nl(a.tekst)
+        for kind in a.weigeringssoorten:
+            yield ans, kv.weigeringssoort, string(kind)
         for n in a.vragen:
             if n in vraag_numbers:
                 yield ans, kv.beantwoordt, iris.vraag(pid, n)

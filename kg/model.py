@@ -191,6 +191,9 @@ class Antwoord:
     # The heading gave no number ("Antwoord" after question N); the questions
     # are inferred from the position.
     afgeleid: bool = False
+    # The kinds of refusal the text shows ("individual case", ...), in the
+    # order of kg/parse/data/weigeringen.csv; empty when it declines nothing.
+    weigeringssoorten: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -520,6 +520,32 @@ def test_reference_source_must_be_document_question_or_answer() -> None:
     assert_only(report, "Bron-bereik")
 
 
+# --------------------------------------------------------------------- kind of refusal
+
+
+def test_answer_with_a_kind_of_refusal_conforms() -> None:
+    report = validate(build("""
+        antwoord:ah-tk-20182019-3878-1 kv:weigeringssoort "individual case" , "privacy" .
+    """))
+    assert report.conforms and not report.violations
+
+
+@pytest.mark.parametrize("kind", ['"weigering"', '"individual case"@en', '"Individual case"', "kv:Privacy"])
+def test_unknown_kind_of_refusal(kind: str) -> None:
+    report = validate(build(f"antwoord:ah-tk-20182019-3878-1 kv:weigeringssoort {kind} ."))
+    assert_only(report, "Antwoord-weigeringssoort")
+    (v,) = results(report, "Antwoord-weigeringssoort")
+    assert (v.focus_node, v.path) == (str(A1), "kv:weigeringssoort")
+
+
+def test_the_shapes_list_the_kinds_of_the_parsers_table() -> None:
+    from kg.parse.refusals import refusal_patterns
+
+    g = load_shapes()
+    (members,) = g.objects(URIRef(shape("Antwoord-weigeringssoort")), SH["in"])
+    assert [str(k) for k in Collection(g, members)] == [kind for kind, _ in refusal_patterns()]
+
+
 # --------------------------------------------------------------------- severities
 
 
@@ -717,7 +743,7 @@ EXTENSION_TERMS = {
     OWL.ObjectProperty: ["medeNamens", "heeftVoetnoot", "inVoetnoot"],
     OWL.DatatypeProperty: ["mondeling", "onvolledig", "bronbestand", "bronformaat", "sha256", "waarschuwing",
                            "voornaam", "titel", "portefeuille", "zonderPortefeuille", "kop", "tekstGedeeld",
-                           "volgnummer", "vragenAfgeleid", "voetnoottekst", "gecorrigeerdVan"],
+                           "volgnummer", "vragenAfgeleid", "weigeringssoort", "voetnoottekst", "gecorrigeerdVan"],
     OWL.NamedIndividual: ["TweedeKamer", "EersteKamer", "SoortZieOok", "SoortVoetnoot", "SoortLopendeTekst",
                           "SoortKop", "SoortToelichting"],
 }

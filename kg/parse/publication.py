@@ -25,6 +25,7 @@ from kg.parse.citations import find_citations, find_web_links
 from kg.parse.clean import CleanText, clean, identifiers_in_furniture, join_lines
 from kg.parse.header import Header, find_title, parse_header, vergaderjaar_of
 from kg.parse.letter import letter_date, parse_notice, parse_signatures, says_delay
+from kg.parse.refusals import refusal_kinds
 
 _MARK = re.compile(r"\[\^(\d{1,3})\]")
 # Punctuation that takes no space before it: the pattern and the plain
@@ -263,7 +264,9 @@ def _questions_and_answers(
                 vragen[n] = Vraag(n, text, kop=block.kop or block.numbers, tekst_gedeeld=shared)
             loc = Location("vraag", block.numbers[0]) if block.numbers else DOCUMENT
         elif block.kind == "antwoord":
-            antwoorden.append(Antwoord(len(antwoorden) + 1, block.numbers, text, afgeleid=block.inferred))
+            antwoorden.append(
+                Antwoord(len(antwoorden) + 1, block.numbers, text, afgeleid=block.inferred, weigeringssoorten=refusal_kinds(text))
+            )
             loc = Location("antwoord", len(antwoorden))
         else:
             closing.append((block.kind, raw))
