@@ -1,8 +1,8 @@
 """Named queries: the registry, safe parameters, formats, and every query's
 answers — on a small hand-written graph that has the terms other linkers add
 (kv:antwoordtermijnDagen, kv:termijnOverschreden, kv:ministerie,
-kv:beantwoordIn) and the parser's kv:weigeringssoort, and on the corpus
-build, checked against facts read by hand from the publications."""
+kv:beantwoordIn, kv:volgtOp) and the parser's kv:weigeringssoort, and on the
+corpus build, checked against facts read by hand from the publications."""
 from __future__ import annotations
 
 import csv
@@ -101,6 +101,8 @@ ob:ah-tk-20232024-105 a kv:Document ; kv:identificatie "ah-tk-20232024-105" ; kv
 id:v-105-1 a kv:Vraag ; kv:nummer 1 ; kv:tekst "Herinnert u zich de eerdere vragen?"@nl .
 id:a-105-1 a kv:Antwoord ; kv:volgnummer 1 ; kv:beantwoordt id:v-105-1 ; kv:tekst "Ja."@nl .
 id:r-3 a kv:Verwijzing ; kv:bron id:v-105-1 ; kv:doel ob:kv-tk-2024Z00001 .
+# The link stage's follow-up: 105 cites the questions kv-tk-2024Z00001, answered in 101.
+ob:ah-tk-20232024-105 kv:volgtOp ob:ah-tk-20232024-101 .
 
 ob:ah-tk-20232024-106 a kv:Document ; kv:identificatie "ah-tk-20232024-106" ; kv:bronbestand "106.txt" ;
     kv:vergaderjaar "2023-2024" ; kv:antwoordtermijnDagen 100 ; kv:termijnOverschreden true ;
@@ -533,6 +535,22 @@ def test_mini_follow_up_chains(mini):
     ]
 
 
+# The follow-up-chains query before kv:volgtOp, walking the property path at query time.
+FOLLOW_UP_PATH = Path(__file__).parent / "data" / "follow-up-chains-path.rq"
+
+
+def follow_ups_both_ways(target) -> tuple[q.Result, q.Result]:
+    """The old (property path) and the new (kv:volgtOp) follow-up-chains query's results."""
+    old = q.parse_query_file(FOLLOW_UP_PATH.read_text(encoding="utf-8"), "follow-up-chains-path", str(FOLLOW_UP_PATH))
+    return q.run(old, target), q.run(q.named_queries()["follow-up-chains"], target)
+
+
+def test_mini_follow_up_chains_as_the_property_path_found_them(mini):
+    old, new = follow_ups_both_ways(mini)
+    assert (new.variables, new.rows) == (old.variables, old.rows)
+    assert len(new.rows) == 1
+
+
 def test_mini_most_cited_publications(mini):
     assert answer("most-cited-publications", mini) == [
         ("kst-1-1", 2, 2, False), ("kst-2-2", 1, 1, False), ("kv-tk-2024Z00001", 1, 1, True)]
@@ -703,6 +721,18 @@ def test_corpus_follow_up_chains(built):
     # 3878 follows up nrs. 3626 ("Zie ook"), 1268 and 1974 (footnote to question 6), asked by Groothuizen.
     assert {"ah-tk-20182019-3626", "ah-tk-20182019-1268", "ah-tk-20182019-1974"} <= earlier
     assert all("Groothuizen" in r[1] for r in rows if r[0] == "ah-tk-20182019-3878")
+
+
+def test_corpus_follow_up_chains_as_the_property_path_found_them(built):
+    old, new = follow_ups_both_ways(built)
+    assert (new.variables, new.rows) == (old.variables, old.rows)
+    assert len(new.rows) > 3
+    # and kv:volgtOp holds exactly the pairs the path related, no more
+    text = FOLLOW_UP_PATH.read_text(encoding="utf-8")
+    text = text.replace("SELECT ?later ?laterAsker ?earlier ?earlierAsker ?sameAsker", "SELECT DISTINCT ?laterDoc ?earlierDoc")
+    pairs = {(r[0].value, r[1].value) for r in built.query(text[: text.rindex("ORDER BY")])}
+    facts = {(t.subject.value, t.object.value) for t in built.quads_for_pattern(None, ox.NamedNode(KV + "volgtOp"), None)}
+    assert facts == pairs
 
 
 def test_corpus_most_cited_publications(built):

@@ -20,6 +20,13 @@ answer times.
   for the same questions is in the build. A notice gets
   ``kv:dagenTotMededeling``.
 
+- Follow-ups: ``kv:volgtOp`` from a document with askers to every earlier
+  question publication it follows up, directly or through a chain of
+  citations (kv:verwijstNaar) and question/answer links (kv:beantwoordIn,
+  either way): the pairs the follow-up-chains query used to find with a
+  property path over the whole store at query time (``follow_up_pairs``).
+  They are made here because they need this linker's kv:beantwoordIn links.
+
 A zaak number an answer cites in its closing "Toelichting" is not taken as
 its own: ah-tk-20242025-570 cites 2024Z14250 there as "eerdere vragen" of
 other members. When the question publication named by a printed zaak number
@@ -44,6 +51,7 @@ from kg.iris import IriMinter, slug
 from kg.link import LinkOutput
 from kg.link.record import LinkRecord, records
 from kg.model import CitationSoort, DocumentSoort
+from kg.tables import package_rows
 
 Publication = LinkRecord  # the linkers read link records
 
@@ -310,8 +318,95 @@ def link(publications: Sequence[Publication], iris: IriMinter) -> LinkOutput:
     out = LinkOutput()
     _emit_links(out, links, iris, by_id)
     times = _emit_times(out, publications, answer_of, delayed, iris)
+    follow_ups = follow_up_pairs(publications, [(ln.van, ln.naar) for ln in links if ln.relatie == ANSWERED_IN])
+    _emit_follow_ups(out, follow_ups, iris)
     out.report = _report(publications, links, answer_of, not_linked, ambiguous, registry_status, times)
+    out.report["counts"]["follow_ups"] = len(follow_ups)
     return out
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+@functools.cache
+def question_schemes() -> tuple[str, ...]:
+    """Identifier prefixes of the publications a follow-up may point to
+    whatever the build read (``kg/chains_schemes.csv``, which kg.chains reads too)."""
+    return tuple(sorted(row["prefix"].strip() for row in package_rows("kg", "chains_schemes.csv") if row["prefix"].strip()))
+
+
+def follow_up_pairs(publications: Sequence[Publication], answered_in: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(later, earlier) identifiers: the later document follows up the earlier
+    question publication, directly or through a chain of steps. Sorted.
+
+    Exactly the pairs the WHERE clause of the follow-up-chains query (before
+    kv:volgtOp) relates, read off the records instead of the graph:
+
+    - a step is a citation (kv:verwijstNaar: a built publication to each
+      identifier it cites) or a kv:beantwoordIn link (``answered_in``:
+      questions, answer), followed either way; any node may lie on the way;
+    - the later side has askers (its own, or its zaak's: kg.link.zaken), is
+      not a delay notice (kv:Mededeling), and is not a question publication
+      answered in the graph (the answer stands for it);
+    - the earlier side is not the later one, not answered in the graph, and
+      is a publication the build read (it has a kv:bronbestand; that covers
+      kv:Vragenpublicatie and kv:Mededeling, which only the mapping types) or
+      of a question scheme (``question_schemes``). Any other cited document
+      (a Kamerstuk) is a dead end: nothing steps on from it, so it never
+      joins two chains.
+
+    One depth-first walk per later document over the compact graph: the work
+    is the number of pairs plus the steps walked to reach them.
+    """
+    from kg.link.zaken import askers_from_zaak  # kg.link.zaken imports this module
+
+    # One record per document in the graph: a zaak's record beside the parsed
+    # publication of the same identifier is not built (the printed text stands).
+    built: dict[str, Publication] = {}
+    for p in publications:
+        seen = built.get(p.identifier)
+        if seen is None or (seen.from_zaak and not p.from_zaak):
+            built[p.identifier] = p
+    steps: dict[str, set[str]] = defaultdict(set)
+    for ident, p in built.items():
+        steps[ident].update(c.identifier for c in p.citations)
+    answered: set[str] = set()
+    for questions, answer in answered_in:
+        steps[questions].add(answer)
+        steps[answer].add(questions)
+        answered.add(questions)
+    schemes = question_schemes()
+    derived = askers_from_zaak(publications)  # every zaak's record, built or not
+    pairs: list[tuple[str, str]] = []
+    for later in sorted(built):
+        p = built[later]
+        if later in answered or p.is_notice or not (p.askers or later in derived):
+            continue
+        reached = {later}
+        stack = [later]
+        while stack:
+            for nxt in steps.get(stack.pop(), ()):
+                if nxt not in reached:
+                    reached.add(nxt)
+                    stack.append(nxt)
+        reached.discard(later)
+        pairs.extend(
+            (later, earlier)
+            for earlier in sorted(reached)
+            if earlier not in answered and (earlier in built or earlier.startswith(schemes))
+        )
+    return pairs
+
+
+def _emit_follow_ups(out: LinkOutput, pairs: Iterable[tuple[str, str]], iris: IriMinter) -> None:
+    from kg.vocab import KV
+
+    # In the later publication's triples: its named graph, and an incremental
+    # build (which links every record again) writes what a full build writes.
+    # The earlier document is declared where the step to it is (its own
+    # publication, the citation's stub, the kv:Koppeling): no stub again here.
+    for later, earlier in pairs:
+        out.add(later, (iris.publication(later), KV.volgtOp, iris.publication(earlier)))
 
 
 def _emit_links(out: LinkOutput, links: Iterable[Link], iris: IriMinter, by_id: dict[str, Publication]) -> None:

@@ -57,6 +57,28 @@ def _names(people: Sequence[Any]) -> str:
     return "; ".join(p.achternaam for p in people)
 
 
+def _zaken(recs: Sequence[LinkRecord]) -> dict[str, LinkRecord]:
+    return {r.zaaknummer: r for r in recs if r.from_zaak and r.zaaknummer}
+
+
+def askers_from_zaak(publications: Sequence[LinkRecord]) -> dict[str, LinkRecord]:
+    """The answers that take their askers from their zaak (a Word answer that
+    prints only its zaak number), each with that zaak's record. kg.link.followup
+    reads this too: such an answer has askers in the graph (kv:volgtOp)."""
+    zaken = _zaken(publications)
+    found: dict[str, LinkRecord] = {}
+    if not zaken:
+        return found
+    for r in publications:
+        if r.from_zaak or r.askers or r.soort != DocumentSoort.ANTWOORD.value:
+            continue
+        nummer = questions_zaak(r)  # type: ignore[arg-type]
+        z = zaken.get(nummer) if nummer else None
+        if z is not None and z.askers:
+            found[r.identifier] = z
+    return found
+
+
 def link(publications: Sequence[LinkRecord], iris: IriMinter) -> LinkOutput:
     from rdflib import Literal
 
@@ -64,7 +86,7 @@ def link(publications: Sequence[LinkRecord], iris: IriMinter) -> LinkOutput:
 
     recs = records(publications)
     out = LinkOutput()
-    zaken = {r.zaaknummer: r for r in recs if r.from_zaak and r.zaaknummer}
+    zaken = _zaken(recs)
     counts = {"zaken": len(zaken), "compared": 0, "askers_agree": 0, "askers_compared": 0, "date_agree": 0,
               "date_compared": 0, "subject_agree": 0, "subject_compared": 0, "askers_derived": 0}
     disagreements: list[dict[str, Any]] = []
@@ -72,6 +94,7 @@ def link(publications: Sequence[LinkRecord], iris: IriMinter) -> LinkOutput:
     if not zaken:
         out.report = {"counts": counts}
         return out
+    from_zaak = askers_from_zaak(recs)
     for r in recs:
         if r.from_zaak:
             continue
@@ -88,7 +111,7 @@ def link(publications: Sequence[LinkRecord], iris: IriMinter) -> LinkOutput:
                 counts["askers_agree"] += 1
             else:
                 found.append(("vragenstellers", _names(r.askers), _names(z.askers)))
-        elif r.soort == DocumentSoort.ANTWOORD.value and z.askers:
+        elif r.identifier in from_zaak:
             # Only the zaak number printed: the askers and addressees are the zaak's.
             counts["askers_derived"] += 1
             out.add(r.identifier, (doc, KV.vragenstellersUitZaak, zdoc))
