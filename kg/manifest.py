@@ -44,6 +44,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     os.replace(tmp, path)
 
 
+def link_or_copy(src: Path, dst: Path) -> None:
+    """``dst`` becomes the same bytes as ``src``: a hard link where the file
+    system allows one (an unchanged output of the previous build costs no
+    copy), else a copy. Safe because kg never writes into an existing output
+    file: every output is written anew and renamed into place (write_atomic),
+    so a file shared by two builds is never changed under the other."""
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(src, dst)
+
+
 def read_manifest(out_dir: Path) -> dict | None:
     """The manifest of the build in ``out_dir``, or None when there is none."""
     try:

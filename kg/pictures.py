@@ -722,7 +722,7 @@ def write_chain_outputs(
     import json
     import shutil
 
-    from kg.manifest import write_atomic
+    from kg.manifest import link_or_copy, write_atomic
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -734,7 +734,7 @@ def write_chain_outputs(
     summary = _summary(chains, source)
     keys, reuse = _reusable_pages(chains, source, previous, index_dir)
     for slug, path in reuse.items():
-        shutil.copyfile(path, staging / f"{slug}.html")
+        link_or_copy(path, staging / f"{slug}.html")
     wait = _start_pages(staging, chains, summary, jobs, pool, skip=reuse)
     try:
         lists = _list_pages(chains)
@@ -859,7 +859,7 @@ def _copy_chain_files(key: str, previous: Path, out_dir: Path, index_dir: Path) 
     import json
     import shutil
 
-    from kg.manifest import write_atomic
+    from kg.manifest import link_or_copy, write_atomic
 
     try:
         data = json.loads((index_dir / CHAIN_INDEX).read_text(encoding="utf-8"))
@@ -883,7 +883,7 @@ def _copy_chain_files(key: str, previous: Path, out_dir: Path, index_dir: Path) 
     staging.mkdir(parents=True)
     for name in files:
         target = out_dir / name if "/" not in name else staging / name.split("/", 1)[1]
-        shutil.copyfile(previous / name, target)
+        link_or_copy(previous / name, target)
     folder = out_dir / CHAIN_DIR
     if folder.exists():
         shutil.rmtree(folder)

@@ -487,7 +487,7 @@ def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str] | Callable[[
     """Save the lines of the large graphs just loaded (or a function giving
     them, called when its graph is written, or a file holding them joined by
     newlines, linked or copied); drop those of graphs gone or changed."""
-    from kg.manifest import write_atomic
+    from kg.manifest import link_or_copy, write_atomic
 
     folder = store_dir / SNAPSHOTS
     folder.mkdir(exist_ok=True)
@@ -497,10 +497,7 @@ def _keep_snapshots(store_dir: Path, snapshots: dict[str, list[str] | Callable[[
             if target.is_file():  # unchanged: the same hash names the same lines
                 continue
             tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-            try:
-                os.link(lines, tmp)
-            except OSError:  # another file system
-                shutil.copyfile(lines, tmp)
+            link_or_copy(lines, tmp)
             os.replace(tmp, target)
         else:
             write_atomic(target, "\n".join(lines() if callable(lines) else lines))
