@@ -232,8 +232,6 @@ def _closing_text(closing: list[tuple[str, str]], kind: str) -> str | None:
     return "\n\n".join(t for t in texts if t) or None
 
 
-
-
 def _block_text(block: Block) -> str:
     return join_lines(block.lines)
 
